@@ -1,0 +1,28 @@
+// Error and Result: the result type every fallible function returns.
+//
+// Untrusted input never throws or asserts; it yields an Error that names what
+// was wrong. Usage:
+//   Result<Request> r = parseRequest(bytes);
+//   if (!r) return fail(r.error());
+#pragma once
+
+#include <expected>
+#include <string>
+#include <utility>
+
+namespace bulwark {
+
+struct Error {
+  std::string message;
+};
+
+template <typename T>
+using Result = std::expected<T, Error>;
+
+// Shorthand for returning an error: `return fail("bad length");`.
+inline std::unexpected<Error> fail(std::string message) {
+  return std::unexpected<Error>(Error{std::move(message)});
+}
+inline std::unexpected<Error> fail(Error e) { return std::unexpected<Error>(std::move(e)); }
+
+}  // namespace bulwark

@@ -1,0 +1,23 @@
+// Size caps of every IPC channel and field. A frame or field over its cap is
+// a protocol violation by the sender.
+#pragma once
+
+#include <cstddef>
+
+namespace bulwark::ipc {
+
+inline constexpr std::size_t kMainWorkerCap = 64 * 1024;  // WorkerInit carries the cert chain
+inline constexpr std::size_t kWorkerAuthdCap = 4 * 1024;
+inline constexpr std::size_t kMainAuthdCap = 4 * 1024;
+inline constexpr std::size_t kCtlCap = 256 * 1024;
+
+inline constexpr std::size_t kMaxUsername = 256;
+inline constexpr std::size_t kMaxPassword = 1024;
+inline constexpr std::size_t kMaxCookie = 128;
+inline constexpr std::size_t kMaxMessageText = 512;
+inline constexpr std::size_t kMaxAddressText = 64;
+inline constexpr std::size_t kMaxCertChain = 60 * 1024;
+inline constexpr std::size_t kMaxSignInput = 1024;
+inline constexpr std::size_t kMaxListItems = 32;
+
+}  // namespace bulwark::ipc

@@ -1,0 +1,73 @@
+// Messages between bulwarkd (main) and bulwark-authd.
+//
+// main -> authd: WorkerAttach + the authd end of a fresh worker channel,
+//                WorkerGone, RevokeSession, RevokeUser.
+// authd -> main: SessionGrant (a worker presented a valid cookie: main may
+//                now lease an address and create its TUN), SessionEnded
+//                (cookie revoked or expired: main frees the lease and ends
+//                any live tunnel).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common/error.h"
+#include "ipc/wire.h"
+
+namespace bulwark::ipc {
+
+enum class MainAuthdType : std::uint16_t {
+  kWorkerAttach = 1,
+  kWorkerGone = 2,
+  kRevokeSession = 3,
+  kRevokeUser = 4,
+  kSessionGrant = 10,
+  kSessionEnded = 11,
+};
+
+struct WorkerAttach {
+  static constexpr auto kType = MainAuthdType::kWorkerAttach;
+  std::uint64_t worker_id = 0;
+  std::string peer;  // client address, for audit and rate limits
+  void encode(Writer& w) const;
+  static Result<WorkerAttach> decode(Reader& r);
+};
+
+struct WorkerGone {
+  static constexpr auto kType = MainAuthdType::kWorkerGone;
+  std::uint64_t worker_id = 0;
+  void encode(Writer& w) const;
+  static Result<WorkerGone> decode(Reader& r);
+};
+
+struct RevokeSession {
+  static constexpr auto kType = MainAuthdType::kRevokeSession;
+  std::uint64_t session_id = 0;
+  void encode(Writer& w) const;
+  static Result<RevokeSession> decode(Reader& r);
+};
+
+struct RevokeUser {
+  static constexpr auto kType = MainAuthdType::kRevokeUser;
+  std::string username;
+  void encode(Writer& w) const;
+  static Result<RevokeUser> decode(Reader& r);
+};
+
+struct SessionGrant {
+  static constexpr auto kType = MainAuthdType::kSessionGrant;
+  std::uint64_t worker_id = 0;
+  std::uint64_t session_id = 0;
+  std::string username;
+  void encode(Writer& w) const;
+  static Result<SessionGrant> decode(Reader& r);
+};
+
+struct SessionEnded {
+  static constexpr auto kType = MainAuthdType::kSessionEnded;
+  std::uint64_t session_id = 0;
+  void encode(Writer& w) const;
+  static Result<SessionEnded> decode(Reader& r);
+};
+
+}  // namespace bulwark::ipc

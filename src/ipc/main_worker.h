@@ -1,0 +1,94 @@
+// Messages between bulwarkd (main) and one bulwark-worker.
+//
+// main -> worker: WorkerInit (once, first), TunnelReady + TUN fd or
+//                 TunnelRefused (only after authd granted the session),
+//                 Terminate (admin disconnect / session end).
+// worker -> main: Stats (periodic, while a tunnel is up), TunnelClosed.
+// Any other type, or a message out of order, makes main kill the worker.
+// Sequence diagrams: docs/design/privsep.md.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "ipc/wire.h"
+
+namespace bulwark::ipc {
+
+enum class MainWorkerType : std::uint16_t {
+  kWorkerInit = 1,
+  kTunnelReady = 2,
+  kTunnelRefused = 3,
+  kTerminate = 4,
+  kStats = 10,
+  kTunnelClosed = 11,
+};
+
+// Everything the worker needs to serve one connection. Public data only.
+struct WorkerInit {
+  static constexpr auto kType = MainWorkerType::kWorkerInit;
+  std::string cert_chain_pem;  // server certificate first, then intermediates
+  std::uint32_t mtu = 1400;
+  std::uint32_t dpd_seconds = 90;
+  std::uint32_t keepalive_seconds = 32400;
+  std::uint32_t idle_timeout_seconds = 0;     // 0 = none
+  std::uint32_t session_timeout_seconds = 0;  // 0 = none
+  std::uint32_t auth_timeout_seconds = 120;
+  std::string netmask;                      // of the pool, e.g. 255.255.255.0
+  std::vector<std::string> dns;             // IPv4/IPv6 literals
+  std::string default_domain;
+  std::vector<std::string> split_include;   // "10.0.0.0/255.0.0.0"; empty = full tunnel
+  std::string banner;
+  void encode(Writer& w) const;
+  static Result<WorkerInit> decode(Reader& r);
+};
+
+struct TunnelReady {
+  static constexpr auto kType = MainWorkerType::kTunnelReady;
+  std::uint64_t session_id = 0;
+  std::string client_address;  // dotted quad leased to this session
+  void encode(Writer& w) const;
+  static Result<TunnelReady> decode(Reader& r);
+};
+
+struct TunnelRefused {
+  static constexpr auto kType = MainWorkerType::kTunnelRefused;
+  std::string reason;
+  void encode(Writer& w) const;
+  static Result<TunnelRefused> decode(Reader& r);
+};
+
+struct Terminate {
+  static constexpr auto kType = MainWorkerType::kTerminate;
+  std::string reason;
+  void encode(Writer& w) const;
+  static Result<Terminate> decode(Reader& r);
+};
+
+struct Stats {
+  static constexpr auto kType = MainWorkerType::kStats;
+  std::uint64_t bytes_in = 0;   // from the client into the gateway
+  std::uint64_t bytes_out = 0;  // from the gateway to the client
+  void encode(Writer& w) const;
+  static Result<Stats> decode(Reader& r);
+};
+
+enum class CloseReason : std::uint8_t {
+  kClientLogout = 1,   // CSTP DISCONNECT 0xb0: cookie revoked
+  kConnectionLost = 2, // TLS closed/failed: session kept for reconnect
+  kTerminated = 3,     // main asked
+  kIdle = 4,           // idle timeout: session ended
+  kProtocolError = 5,  // bad CSTP frame from the client
+};
+
+struct TunnelClosed {
+  static constexpr auto kType = MainWorkerType::kTunnelClosed;
+  CloseReason reason = CloseReason::kConnectionLost;
+  Stats final_stats;
+  void encode(Writer& w) const;
+  static Result<TunnelClosed> decode(Reader& r);
+};
+
+}  // namespace bulwark::ipc

@@ -1,0 +1,238 @@
+// Encoders and decoders of every IPC message. Decoders enforce the field caps
+// of ipc/limits.h; Channel/decodeFrame reject trailing bytes.
+#include "ipc/limits.h"
+#include "ipc/main_authd.h"
+#include "ipc/main_worker.h"
+#include "ipc/worker_authd.h"
+
+// Unwraps a Result field or returns its error from the enclosing decoder.
+#define BW_TRY(var, expr)                  \
+  auto var##_r = (expr);                   \
+  if (!var##_r) return fail(var##_r.error()); \
+  auto var = std::move(*var##_r)
+
+namespace bulwark::ipc {
+namespace {
+
+void putList(Writer& w, const std::vector<std::string>& v) {
+  w.u32(static_cast<std::uint32_t>(v.size()));
+  for (const auto& s : v) w.str(s);
+}
+
+Result<std::vector<std::string>> getList(Reader& r, std::size_t item_cap) {
+  BW_TRY(n, r.u32());
+  if (n > kMaxListItems) return fail("ipc: list longer than its cap");
+  std::vector<std::string> out;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    BW_TRY(s, r.str(item_cap));
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace
+
+// ---- main <-> worker ----
+
+void WorkerInit::encode(Writer& w) const {
+  w.str(cert_chain_pem);
+  w.u32(mtu);
+  w.u32(dpd_seconds);
+  w.u32(keepalive_seconds);
+  w.u32(idle_timeout_seconds);
+  w.u32(session_timeout_seconds);
+  w.u32(auth_timeout_seconds);
+  w.str(netmask);
+  putList(w, dns);
+  w.str(default_domain);
+  putList(w, split_include);
+  w.str(banner);
+}
+
+Result<WorkerInit> WorkerInit::decode(Reader& r) {
+  WorkerInit m;
+  BW_TRY(pem, r.str(kMaxCertChain));
+  m.cert_chain_pem = std::move(pem);
+  BW_TRY(mtu, r.u32());
+  BW_TRY(dpd, r.u32());
+  BW_TRY(ka, r.u32());
+  BW_TRY(idle, r.u32());
+  BW_TRY(sess, r.u32());
+  BW_TRY(auth, r.u32());
+  m.mtu = mtu;
+  m.dpd_seconds = dpd;
+  m.keepalive_seconds = ka;
+  m.idle_timeout_seconds = idle;
+  m.session_timeout_seconds = sess;
+  m.auth_timeout_seconds = auth;
+  BW_TRY(mask, r.str(kMaxAddressText));
+  m.netmask = std::move(mask);
+  BW_TRY(dns, getList(r, kMaxAddressText));
+  m.dns = std::move(dns);
+  BW_TRY(domain, r.str(kMaxMessageText));
+  m.default_domain = std::move(domain);
+  BW_TRY(split, getList(r, kMaxAddressText));
+  m.split_include = std::move(split);
+  BW_TRY(banner, r.str(kMaxMessageText));
+  m.banner = std::move(banner);
+  return m;
+}
+
+void TunnelReady::encode(Writer& w) const {
+  w.u64(session_id);
+  w.str(client_address);
+}
+Result<TunnelReady> TunnelReady::decode(Reader& r) {
+  BW_TRY(id, r.u64());
+  BW_TRY(addr, r.str(kMaxAddressText));
+  return TunnelReady{id, std::move(addr)};
+}
+
+void TunnelRefused::encode(Writer& w) const { w.str(reason); }
+Result<TunnelRefused> TunnelRefused::decode(Reader& r) {
+  BW_TRY(s, r.str(kMaxMessageText));
+  return TunnelRefused{std::move(s)};
+}
+
+void Terminate::encode(Writer& w) const { w.str(reason); }
+Result<Terminate> Terminate::decode(Reader& r) {
+  BW_TRY(s, r.str(kMaxMessageText));
+  return Terminate{std::move(s)};
+}
+
+void Stats::encode(Writer& w) const {
+  w.u64(bytes_in);
+  w.u64(bytes_out);
+}
+Result<Stats> Stats::decode(Reader& r) {
+  BW_TRY(in, r.u64());
+  BW_TRY(out, r.u64());
+  return Stats{in, out};
+}
+
+void TunnelClosed::encode(Writer& w) const {
+  w.u8(static_cast<std::uint8_t>(reason));
+  final_stats.encode(w);
+}
+Result<TunnelClosed> TunnelClosed::decode(Reader& r) {
+  BW_TRY(reason, r.u8());
+  if (reason < 1 || reason > 5) return fail("ipc: bad close reason");
+  BW_TRY(stats, Stats::decode(r));
+  return TunnelClosed{static_cast<CloseReason>(reason), stats};
+}
+
+// ---- worker <-> authd ----
+
+void SignRequest::encode(Writer& w) const {
+  w.u8(static_cast<std::uint8_t>(kind));
+  w.u32(rsa_padding);
+  w.str(data);
+}
+Result<SignRequest> SignRequest::decode(Reader& r) {
+  BW_TRY(kind, r.u8());
+  if (kind != 1 && kind != 2) return fail("ipc: bad sign kind");
+  BW_TRY(pad, r.u32());
+  BW_TRY(data, r.str(kMaxSignInput));
+  return SignRequest{static_cast<SignKind>(kind), pad, std::move(data)};
+}
+
+void SignReply::encode(Writer& w) const {
+  w.u8(ok ? 1 : 0);
+  w.str(signature);
+}
+Result<SignReply> SignReply::decode(Reader& r) {
+  BW_TRY(ok, r.boolean());
+  BW_TRY(sig, r.str(kMaxSignInput));
+  return SignReply{ok, std::move(sig)};
+}
+
+void AuthPassword::encode(Writer& w) const {
+  w.str(username);
+  w.secret(password);
+}
+Result<AuthPassword> AuthPassword::decode(Reader& r) {
+  BW_TRY(user, r.str(kMaxUsername));
+  BW_TRY(pw, r.secret(kMaxPassword));
+  return AuthPassword{std::move(user), std::move(pw)};
+}
+
+void AuthReply::encode(Writer& w) const {
+  w.u8(static_cast<std::uint8_t>(outcome));
+  w.str(message);
+  w.secret(cookie);
+}
+Result<AuthReply> AuthReply::decode(Reader& r) {
+  BW_TRY(outcome, r.u8());
+  if (outcome < 1 || outcome > 3) return fail("ipc: bad auth outcome");
+  BW_TRY(msg, r.str(kMaxMessageText));
+  BW_TRY(cookie, r.secret(kMaxCookie));
+  return AuthReply{static_cast<AuthOutcome>(outcome), std::move(msg), std::move(cookie)};
+}
+
+void CookieCheck::encode(Writer& w) const { w.secret(cookie); }
+Result<CookieCheck> CookieCheck::decode(Reader& r) {
+  BW_TRY(cookie, r.secret(kMaxCookie));
+  return CookieCheck{std::move(cookie)};
+}
+
+void CookieReply::encode(Writer& w) const {
+  w.u8(ok ? 1 : 0);
+  w.str(username);
+  w.u64(session_id);
+}
+Result<CookieReply> CookieReply::decode(Reader& r) {
+  BW_TRY(ok, r.boolean());
+  BW_TRY(user, r.str(kMaxUsername));
+  BW_TRY(id, r.u64());
+  return CookieReply{ok, std::move(user), id};
+}
+
+// ---- main <-> authd ----
+
+void WorkerAttach::encode(Writer& w) const {
+  w.u64(worker_id);
+  w.str(peer);
+}
+Result<WorkerAttach> WorkerAttach::decode(Reader& r) {
+  BW_TRY(id, r.u64());
+  BW_TRY(peer, r.str(kMaxAddressText));
+  return WorkerAttach{id, std::move(peer)};
+}
+
+void WorkerGone::encode(Writer& w) const { w.u64(worker_id); }
+Result<WorkerGone> WorkerGone::decode(Reader& r) {
+  BW_TRY(id, r.u64());
+  return WorkerGone{id};
+}
+
+void RevokeSession::encode(Writer& w) const { w.u64(session_id); }
+Result<RevokeSession> RevokeSession::decode(Reader& r) {
+  BW_TRY(id, r.u64());
+  return RevokeSession{id};
+}
+
+void RevokeUser::encode(Writer& w) const { w.str(username); }
+Result<RevokeUser> RevokeUser::decode(Reader& r) {
+  BW_TRY(user, r.str(kMaxUsername));
+  return RevokeUser{std::move(user)};
+}
+
+void SessionGrant::encode(Writer& w) const {
+  w.u64(worker_id);
+  w.u64(session_id);
+  w.str(username);
+}
+Result<SessionGrant> SessionGrant::decode(Reader& r) {
+  BW_TRY(wid, r.u64());
+  BW_TRY(sid, r.u64());
+  BW_TRY(user, r.str(kMaxUsername));
+  return SessionGrant{wid, sid, std::move(user)};
+}
+
+void SessionEnded::encode(Writer& w) const { w.u64(session_id); }
+Result<SessionEnded> SessionEnded::decode(Reader& r) {
+  BW_TRY(id, r.u64());
+  return SessionEnded{id};
+}
+
+}  // namespace bulwark::ipc
