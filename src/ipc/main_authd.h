@@ -5,7 +5,8 @@
 // authd -> main: SessionGrant (a worker presented a valid cookie: main may
 //                now lease an address and create its TUN), SessionEnded
 //                (cookie revoked or expired: main frees the lease and ends
-//                any live tunnel).
+//                any live tunnel), KillWorker (the worker broke the
+//                worker<->authd protocol: main kills it at once).
 #pragma once
 
 #include <cstdint>
@@ -23,6 +24,7 @@ enum class MainAuthdType : std::uint16_t {
   kRevokeUser = 4,
   kSessionGrant = 10,
   kSessionEnded = 11,
+  kKillWorker = 12,
 };
 
 struct WorkerAttach {
@@ -68,6 +70,13 @@ struct SessionEnded {
   std::uint64_t session_id = 0;
   void encode(Writer& w) const;
   static Result<SessionEnded> decode(Reader& r);
+};
+
+struct KillWorker {
+  static constexpr auto kType = MainAuthdType::kKillWorker;
+  std::uint64_t worker_id = 0;
+  void encode(Writer& w) const;
+  static Result<KillWorker> decode(Reader& r);
 };
 
 }  // namespace bulwark::ipc

@@ -235,4 +235,10 @@ Result<SessionEnded> SessionEnded::decode(Reader& r) {
   return SessionEnded{id};
 }
 
+void KillWorker::encode(Writer& w) const { w.u64(worker_id); }
+Result<KillWorker> KillWorker::decode(Reader& r) {
+  BW_TRY(id, r.u64());
+  return KillWorker{id};
+}
+
 }  // namespace bulwark::ipc

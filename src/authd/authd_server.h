@@ -1,0 +1,52 @@
+// AuthdServer: bulwark-authd's event loop. It serves the main channel and one
+// channel per worker, and alone decides every authentication
+// (architecture.md property 4): password checks, cookie issue/check/revoke,
+// and TLS signatures with the key only it holds.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <unordered_map>
+
+#include "auth/session_table.h"
+#include "authd/user_directory.h"
+#include "authd/worker_peer.h"
+#include "common/event_loop.h"
+#include "ipc/channel.h"
+#include "tls/key_signer.h"
+
+namespace bulwark::authd {
+
+class AuthdServer {
+ public:
+  AuthdServer(ipc::Channel main, tls::KeySigner signer, UserDirectory users,
+              auth::SessionLimits limits);
+  // Runs until main closes its channel.
+  void run();
+
+ private:
+  void onMainReadable();
+  void onWorkerReadable(std::uint64_t worker_id);
+  void attachWorker(ipc::Frame& frame);
+  void dropWorker(std::uint64_t worker_id, const char* why);
+  void violation(WorkerPeer& p, const std::string& why);
+
+  void answerSign(WorkerPeer& p, const ipc::Frame& f);
+  void answerPassword(WorkerPeer& p, const ipc::Frame& f);
+  void answerCookie(WorkerPeer& p, const ipc::Frame& f);
+  void answerLogout(WorkerPeer& p);
+
+  void endSession(std::uint64_t session_id, const char* why);
+  void expireSessions();
+  void sendToMain(const ipc::Frame& f);
+
+  ipc::Channel main_;
+  tls::KeySigner signer_;
+  UserDirectory users_;
+  auth::SessionTable sessions_;
+  EventLoop loop_;
+  bool running_ = true;
+  std::unordered_map<std::uint64_t, std::unique_ptr<WorkerPeer>> workers_;
+};
+
+}  // namespace bulwark::authd

@@ -1,0 +1,23 @@
+#include "authd/worker_peer.h"
+
+namespace bulwark::authd {
+
+bool permitted(const WorkerPeer& p, ipc::WorkerAuthdType type) {
+  using T = ipc::WorkerAuthdType;
+  switch (type) {
+    case T::kSignRequest:
+      // Only the TLS handshake signs, before any application data.
+      return p.signatures < kMaxSignatures && !p.logged_in && !p.cookie_checked &&
+             p.failed_logins == 0;
+    case T::kAuthPassword:
+      return !p.logged_in && !p.cookie_checked && p.failed_logins < kMaxPasswordAttempts;
+    case T::kCookieCheck:
+      return !p.cookie_checked;
+    case T::kLogout:
+      return p.attached_session.has_value();
+    default:
+      return false;  // reply types never flow worker -> authd
+  }
+}
+
+}  // namespace bulwark::authd

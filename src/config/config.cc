@@ -1,0 +1,220 @@
+#include "config/config.h"
+
+#include <arpa/inet.h>
+
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace bulwark::config {
+namespace {
+
+constexpr unsigned kMaxTimeout = 30 * 24 * 3600;
+
+// Where a problem is, as "file:line: ".
+struct Locator {
+  std::string file;
+  std::string at(const toml::node& n) const {
+    return file + ":" + std::to_string(n.source().begin.line) + ": ";
+  }
+};
+
+using Setter = std::function<Result<void>(const toml::node&, const std::string& key)>;
+
+Result<void> typeError(const std::string& key, const char* want) {
+  return fail(key + ": expected " + want);
+}
+
+Setter stringKey(std::string& out) {
+  return [&out](const toml::node& n, const std::string& key) -> Result<void> {
+    if (!n.is_string()) return typeError(key, "a string");
+    out = n.value<std::string>().value_or("");
+    return {};
+  };
+}
+
+Setter uintKey(unsigned& out, std::int64_t lo, std::int64_t hi) {
+  return [&out, lo, hi](const toml::node& n, const std::string& key) -> Result<void> {
+    if (!n.is_integer()) return typeError(key, "an integer");
+    std::int64_t v = n.value<std::int64_t>().value_or(-1);
+    if (v < lo || v > hi)
+      return fail(key + ": must be between " + std::to_string(lo) + " and " + std::to_string(hi) +
+                  ", got " + std::to_string(v));
+    out = static_cast<unsigned>(v);
+    return {};
+  };
+}
+
+Setter stringListKey(std::vector<std::string>& out,
+                     std::function<Result<std::string>(std::string_view)> check) {
+  return [&out, check](const toml::node& n, const std::string& key) -> Result<void> {
+    const toml::array* arr = n.as_array();
+    if (arr == nullptr) return typeError(key, "an array of strings");
+    out.clear();
+    for (const auto& item : *arr) {
+      if (!item.is_string()) return typeError(key, "an array of strings");
+      auto v = check(item.value<std::string>().value_or(""));
+      if (!v) return fail(key + ": " + v.error().message);
+      out.push_back(*v);
+    }
+    return {};
+  };
+}
+
+Result<std::string> ipLiteral(std::string_view s) {
+  std::string str(s);
+  unsigned char buf[16];
+  if (inet_pton(AF_INET, str.c_str(), buf) == 1 || inet_pton(AF_INET6, str.c_str(), buf) == 1)
+    return str;
+  return fail("'" + str + "' is not an IP address");
+}
+
+Result<std::string> route(std::string_view s) {
+  auto cidr = parseIpv4Cidr(s);
+  if (!cidr) return fail(cidr.error());
+  in_addr a{htonl(cidr->first)};
+  char buf[INET_ADDRSTRLEN];
+  inet_ntop(AF_INET, &a, buf, sizeof(buf));
+  return std::string(buf) + "/" + formatNetmask(cidr->second);
+}
+
+struct Section {
+  std::map<std::string, Setter> keys;
+};
+
+std::map<std::string, Section> schema(Config& c) {
+  auto& s = c.server;
+  auto& n = c.network;
+  auto& t = c.timeouts;
+  return {
+      {"server",
+       {{{"listen", [&s](const toml::node& node, const std::string& key) -> Result<void> {
+            if (!node.is_string()) return typeError(key, "a string");
+            auto ip = ipLiteral(node.value<std::string>().value_or(""));
+            if (!ip) return fail(key + ": " + ip.error().message);
+            s.listen = *ip;
+            return {};
+          }},
+         {"port", [&s](const toml::node& node, const std::string& key) -> Result<void> {
+            unsigned p = 0;
+            if (auto r = uintKey(p, 1, 65535)(node, key); !r) return r;
+            s.port = static_cast<std::uint16_t>(p);
+            return {};
+          }},
+         {"cert", stringKey(s.cert)},
+         {"key", stringKey(s.key)},
+         {"users_file", stringKey(s.users_file)},
+         {"max_clients", uintKey(s.max_clients, 0, 1000000)},
+         {"max_sessions_per_user", uintKey(s.max_sessions_per_user, 0, 10000)},
+         {"worker_user", stringKey(s.worker_user)},
+         {"worker_group", stringKey(s.worker_group)},
+         {"runtime_dir", stringKey(s.runtime_dir)},
+         {"admin_group", stringKey(s.admin_group)}}}},
+      {"network",
+       {{{"pool", [&n](const toml::node& node, const std::string& key) -> Result<void> {
+            if (!node.is_string()) return typeError(key, "a string like \"192.168.99.0/24\"");
+            auto cidr = parseIpv4Cidr(node.value<std::string>().value_or(""));
+            if (!cidr) return fail(key + ": " + cidr.error().message);
+            if (cidr->second < 8 || cidr->second > 30)
+              return fail(key + ": prefix must be between 8 and 30, got " +
+                          std::to_string(cidr->second));
+            n.pool_network = cidr->first;
+            n.pool_prefix = cidr->second;
+            return {};
+          }},
+         {"dns", stringListKey(n.dns, ipLiteral)},
+         {"default_domain", stringKey(n.default_domain)},
+         {"split_include", stringListKey(n.split_include, route)},
+         {"mtu", uintKey(n.mtu, 576, 9000)}}}},
+      {"timeouts",
+       {{{"dpd", uintKey(t.dpd, 0, kMaxTimeout)},
+         {"keepalive", uintKey(t.keepalive, 0, kMaxTimeout)},
+         {"idle", uintKey(t.idle, 0, kMaxTimeout)},
+         {"session", uintKey(t.session, 0, kMaxTimeout)},
+         {"cookie", uintKey(t.cookie, 1, kMaxTimeout)},
+         {"auth", uintKey(t.auth, 5, 3600)}}}},
+  };
+}
+
+Result<void> applySection(const toml::table& table, Section& section, const std::string& name,
+                          const Locator& loc) {
+  for (const auto& [k, node] : table) {
+    std::string key(k.str());
+    auto it = section.keys.find(key);
+    if (it == section.keys.end()) return fail(loc.at(node) + "unknown key " + name + "." + key);
+    if (auto r = it->second(node, name + "." + key); !r) return fail(loc.at(node) + r.error().message);
+  }
+  return {};
+}
+
+Result<void> requireKeys(const Config& c, const std::string& file) {
+  if (c.server.cert.empty()) return fail(file + ": server.cert is required");
+  if (c.server.key.empty()) return fail(file + ": server.key is required");
+  if (c.network.pool_network == 0) return fail(file + ": network.pool is required");
+  if (c.server.worker_user.empty()) return fail(file + ": server.worker_user must not be empty");
+  return {};
+}
+
+}  // namespace
+
+std::string formatNetmask(unsigned prefix) {
+  std::uint32_t mask = prefix == 0 ? 0 : 0xffffffffu << (32 - prefix);
+  in_addr a{htonl(mask)};
+  char buf[INET_ADDRSTRLEN];
+  inet_ntop(AF_INET, &a, buf, sizeof(buf));
+  return buf;
+}
+
+std::string NetworkConfig::netmask() const { return formatNetmask(pool_prefix); }
+
+Result<std::pair<std::uint32_t, unsigned>> parseIpv4Cidr(std::string_view text) {
+  auto slash = text.find('/');
+  if (slash == std::string_view::npos) return fail("'" + std::string(text) + "' is not address/prefix");
+  std::string addr(text.substr(0, slash));
+  std::string len(text.substr(slash + 1));
+  in_addr a{};
+  if (inet_pton(AF_INET, addr.c_str(), &a) != 1) return fail("'" + addr + "' is not an IPv4 address");
+  if (len.empty() || len.size() > 2 || len.find_first_not_of("0123456789") != std::string::npos)
+    return fail("'" + len + "' is not a prefix length");
+  unsigned prefix = static_cast<unsigned>(std::stoul(len));
+  if (prefix > 32) return fail("prefix length over 32");
+  std::uint32_t host = ntohl(a.s_addr);
+  std::uint32_t mask = prefix == 0 ? 0 : 0xffffffffu << (32 - prefix);
+  if ((host & ~mask) != 0) return fail("'" + std::string(text) + "' has host bits set");
+  return std::pair{host, prefix};
+}
+
+Result<Config> parseConfig(std::string_view toml_text, std::string_view source_name) {
+  Locator loc{std::string(source_name)};
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, source_name);
+  } catch (const toml::parse_error& e) {
+    return fail(loc.file + ":" + std::to_string(e.source().begin.line) + ": " +
+                std::string(e.description()));
+  }
+  Config c;
+  auto sections = schema(c);
+  for (const auto& [k, node] : root) {
+    std::string name(k.str());
+    auto it = sections.find(name);
+    if (it == sections.end()) return fail(loc.at(node) + "unknown section [" + name + "]");
+    const toml::table* t = node.as_table();
+    if (t == nullptr) return fail(loc.at(node) + name + " must be a [section]");
+    if (auto r = applySection(*t, it->second, name, loc); !r) return fail(r.error());
+  }
+  if (auto r = requireKeys(c, loc.file); !r) return fail(r.error());
+  return c;
+}
+
+Result<Config> loadConfig(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return fail(path + ": cannot read the configuration file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parseConfig(ss.str(), path);
+}
+
+}  // namespace bulwark::config

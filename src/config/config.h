@@ -1,0 +1,68 @@
+// Config: the gateway's TOML configuration (docs/examples/bulwark.toml lists
+// every key with its default). Every error names the file and line:
+//   "bulwark.toml:12: network.pool: prefix must be between 8 and 30"
+// Unknown sections and keys are errors, so a typo never silently falls back
+// to a default.
+//
+//   auto cfg = loadConfig("/etc/bulwark/bulwark.toml");
+//   if (!cfg) { std::cerr << cfg.error().message; return 1; }
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/error.h"
+
+namespace bulwark::config {
+
+struct ServerConfig {
+  std::string listen = "0.0.0.0";
+  std::uint16_t port = 443;
+  std::string cert;
+  std::string key;
+  std::string users_file = "/etc/bulwark/users";
+  unsigned max_clients = 1024;
+  unsigned max_sessions_per_user = 2;
+  std::string worker_user = "nobody";
+  std::string worker_group;
+  std::string runtime_dir = "/run/bulwark";
+  std::string admin_group;
+};
+
+struct NetworkConfig {
+  std::uint32_t pool_network = 0;  // host byte order
+  unsigned pool_prefix = 24;
+  std::vector<std::string> dns;
+  std::string default_domain;
+  std::vector<std::string> split_include;  // normalized "a.b.c.d/m.m.m.m"
+  unsigned mtu = 1400;
+  [[nodiscard]] std::uint32_t gatewayAddress() const { return pool_network + 1; }
+  [[nodiscard]] std::string netmask() const;
+};
+
+struct TimeoutConfig {
+  unsigned dpd = 90;
+  unsigned keepalive = 32400;
+  unsigned idle = 0;
+  unsigned session = 0;
+  unsigned cookie = 300;
+  unsigned auth = 120;
+};
+
+struct Config {
+  ServerConfig server;
+  NetworkConfig network;
+  TimeoutConfig timeouts;
+};
+
+Result<Config> parseConfig(std::string_view toml_text, std::string_view source_name);
+Result<Config> loadConfig(const std::string& path);
+
+// Parses "a.b.c.d/len" into network (host order) + prefix; the address must
+// be the network address. Shared with the config's route lists.
+Result<std::pair<std::uint32_t, unsigned>> parseIpv4Cidr(std::string_view text);
+std::string formatNetmask(unsigned prefix);
+
+}  // namespace bulwark::config

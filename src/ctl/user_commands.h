@@ -1,0 +1,18 @@
+// User management commands of bulwarkctl: edit the users file (ocpasswd
+// format, Argon2id hashes for new passwords) atomically.
+#pragma once
+
+#include <string>
+
+namespace bulwark::ctl {
+
+struct UserCommand {
+  std::string verb;  // add, passwd, lock, unlock, del, list
+  std::string name;
+  bool password_stdin = false;
+};
+
+// Returns the process exit code; prints errors to stderr.
+int runUserCommand(const std::string& users_file, const UserCommand& cmd);
+
+}  // namespace bulwark::ctl

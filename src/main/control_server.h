@@ -1,0 +1,63 @@
+// ControlServer: the admin control socket of bulwarkd (unix SOCK_SEQPACKET).
+//
+// Only root, or members of the configured admin group, may connect: the
+// peer's credentials (SO_PEERCRED) are checked on accept. Each connection
+// carries one JSON request and gets one JSON reply (schema in
+// docs/design/privsep.md, "control socket"):
+//   {"cmd":"sessions"}                    -> {"ok":true,"sessions":[...]}
+//   {"cmd":"disconnect","id":N}           -> {"ok":true,"ended":1}
+//   {"cmd":"disconnect","user":"alice"}   -> {"ok":true,"ended":K}
+//   anything else                         -> {"ok":false,"error":"..."}
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <unordered_map>
+
+#include "common/error.h"
+#include "common/event_loop.h"
+#include "common/unique_fd.h"
+
+namespace bulwark::mainproc {
+
+class ControlHandler {
+ public:
+  virtual ~ControlHandler() = default;
+  virtual nlohmann::json listSessions() = 0;
+  virtual Result<unsigned> disconnectSession(std::uint64_t session_id) = 0;
+  virtual Result<unsigned> disconnectUser(const std::string& username) = 0;
+};
+
+// Pure request dispatch, separate from the socket so it is testable.
+nlohmann::json answerControlRequest(std::string_view request, ControlHandler& handler);
+
+class ControlServer {
+ public:
+  // admin_gid < 0: root only.
+  static Result<std::unique_ptr<ControlServer>> open(const std::string& path, gid_t admin_gid,
+                                                     bool has_admin_group, EventLoop& loop,
+                                                     ControlHandler& handler);
+  ~ControlServer();
+
+ private:
+  ControlServer(UniqueFd fd, gid_t admin_gid, bool has_admin_group, EventLoop& loop,
+                ControlHandler& handler);
+  void onAccept();
+  void onClient(int fd);
+  bool peerAllowed(int fd) const;
+
+  UniqueFd listener_;
+  gid_t admin_gid_;
+  bool has_admin_group_;
+  EventLoop& loop_;
+  ControlHandler& handler_;
+  EventLoop::Token token_ = 0;
+  std::unordered_map<int, std::pair<UniqueFd, EventLoop::Token>> clients_;
+  std::string path_;
+};
+
+}  // namespace bulwark::mainproc

@@ -1,0 +1,429 @@
+#include "main/gateway.h"
+
+#include <arpa/inet.h>
+#include <grp.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "common/log.h"
+#include "ipc/limits.h"
+#include "ipc/main_worker.h"
+#include "privsep/spawn.h"
+#include "tun/tun_device.h"
+
+namespace bulwark::mainproc {
+namespace {
+
+std::string readWholeFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string formatPeer(const sockaddr_storage& ss) {
+  char host[INET6_ADDRSTRLEN] = "?";
+  unsigned port = 0;
+  if (ss.ss_family == AF_INET) {
+    const auto* a = reinterpret_cast<const sockaddr_in*>(&ss);
+    inet_ntop(AF_INET, &a->sin_addr, host, sizeof(host));
+    port = ntohs(a->sin_port);
+    return std::string(host) + ":" + std::to_string(port);
+  }
+  const auto* a = reinterpret_cast<const sockaddr_in6*>(&ss);
+  inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof(host));
+  port = ntohs(a->sin6_port);
+  return "[" + std::string(host) + "]:" + std::to_string(port);
+}
+
+std::string isoTime(std::time_t t) {
+  char buf[32];
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace
+
+Gateway::Gateway(config::Config cfg, std::string config_path, bool debug)
+    : cfg_(std::move(cfg)),
+      config_path_(std::move(config_path)),
+      debug_(debug),
+      exe_dir_(privsep::selfDirectory()),
+      pool_(cfg_.network.pool_network, cfg_.network.pool_prefix) {}
+
+Result<void> Gateway::start() {
+  auto account = privsep::lookupAccount(cfg_.server.worker_user, cfg_.server.worker_group);
+  if (!account) return fail(account.error());
+  worker_account_ = *account;
+  empty_root_ = cfg_.server.runtime_dir + "/empty";
+  if (auto r = privsep::prepareEmptyRoot(empty_root_); !r) return r;
+  cert_chain_pem_ = readWholeFile(cfg_.server.cert);
+  if (cert_chain_pem_.empty()) return fail("cannot read certificate " + cfg_.server.cert);
+  if (cert_chain_pem_.size() > ipc::kMaxCertChain) return fail("certificate chain too large");
+  if (auto r = startAuthd(); !r) return r;
+  if (auto r = openListener(); !r) return r;
+  gid_t admin_gid = 0;
+  bool has_admin = !cfg_.server.admin_group.empty();
+  if (has_admin) {
+    group* g = getgrnam(cfg_.server.admin_group.c_str());
+    if (g == nullptr) return fail("no such group: " + cfg_.server.admin_group);
+    admin_gid = g->gr_gid;
+  }
+  auto control = ControlServer::open(cfg_.server.runtime_dir + "/control.sock", admin_gid,
+                                     has_admin, loop_, *this);
+  if (!control) return fail(control.error());
+  control_ = std::move(*control);
+  return {};
+}
+
+Result<void> Gateway::startAuthd() {
+  auto pair = ipc::makeChannelPair();
+  if (!pair) return fail(pair.error());
+  std::vector<std::string> args = {
+      "--cert", cfg_.server.cert, "--key", cfg_.server.key, "--users", cfg_.server.users_file,
+      "--cookie-grace", std::to_string(cfg_.timeouts.cookie),
+      "--session-lifetime", std::to_string(cfg_.timeouts.session),
+      "--max-per-user", std::to_string(cfg_.server.max_sessions_per_user)};
+  if (debug_) args.push_back("--debug");
+  auto pid = privsep::spawnProcess(exe_dir_ + "/bulwark-authd", args, {{pair->second.get(), 3}});
+  if (!pid) return fail(pid.error());
+  authd_pid_ = *pid;
+  authd_ = ipc::Channel(std::move(pair->first), ipc::kMainAuthdCap);
+  loop_.add(authd_.fd(), EPOLLIN, [this](std::uint32_t) { onAuthdReadable(); });
+  return {};
+}
+
+Result<void> Gateway::openListener() {
+  sockaddr_storage ss{};
+  socklen_t len;
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&ss);
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&ss);
+  if (inet_pton(AF_INET, cfg_.server.listen.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(cfg_.server.port);
+    len = sizeof(*v4);
+  } else if (inet_pton(AF_INET6, cfg_.server.listen.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(cfg_.server.port);
+    len = sizeof(*v6);
+  } else {
+    return fail("bad listen address " + cfg_.server.listen);
+  }
+  listener_.reset(::socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  int one = 1;
+  setsockopt(listener_.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  if (::bind(listener_.get(), reinterpret_cast<sockaddr*>(&ss), len) != 0)
+    return fail("bind " + cfg_.server.listen + ":" + std::to_string(cfg_.server.port) + ": " +
+                std::strerror(errno));
+  if (::listen(listener_.get(), 512) != 0) return fail(std::string("listen: ") + std::strerror(errno));
+  loop_.add(listener_.get(), EPOLLIN, [this](std::uint32_t) { onAccept(); });
+  return {};
+}
+
+void Gateway::run() {
+  sigset_t mask;
+  sigemptyset(&mask);
+  for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP}) sigaddset(&mask, s);
+  sigprocmask(SIG_BLOCK, &mask, nullptr);
+  signal_fd_.reset(signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK));
+  loop_.add(signal_fd_.get(), EPOLLIN, [this](std::uint32_t) { onSignal(); });
+  spdlog::info("listening on {}:{}, pool {}/{}, gateway {}", cfg_.server.listen, cfg_.server.port,
+               pool::formatIpv4(cfg_.network.pool_network), cfg_.network.pool_prefix,
+               pool::formatIpv4(pool_.gateway()));
+  while (running_) loop_.runOnce(-1);
+  for (auto& [_, w] : workers_) ::kill(w->pid, SIGTERM);
+  authd_.close();
+  ::kill(authd_pid_, SIGTERM);
+  spdlog::info("stopped");
+}
+
+// ---- accepting and spawning ----
+
+void Gateway::onAccept() {
+  for (;;) {
+    sockaddr_storage ss{};
+    socklen_t len = sizeof(ss);
+    UniqueFd c(::accept4(listener_.get(), reinterpret_cast<sockaddr*>(&ss), &len, SOCK_CLOEXEC));
+    if (!c) return;
+    std::string peer = formatPeer(ss);
+    if (cfg_.server.max_clients > 0 && workers_.size() >= cfg_.server.max_clients) {
+      spdlog::warn("refused {}: max_clients ({}) reached", peer, cfg_.server.max_clients);
+      continue;
+    }
+    if (auto r = spawnWorker(std::move(c), peer); !r)
+      spdlog::error("cannot serve {}: {}", peer, r.error().message);
+  }
+}
+
+Result<void> Gateway::spawnWorker(UniqueFd client, const std::string& peer) {
+  auto to_main = ipc::makeChannelPair();
+  auto to_authd = ipc::makeChannelPair();
+  if (!to_main || !to_authd) return fail("socketpair failed");
+  std::uint64_t id = next_worker_id_++;
+  std::vector<std::string> args = {"--worker-id", std::to_string(id),
+                                   "--uid", std::to_string(worker_account_.uid),
+                                   "--gid", std::to_string(worker_account_.gid),
+                                   "--root", empty_root_, "--peer", peer};
+  if (debug_) args.push_back("--debug");
+  auto pid = privsep::spawnProcess(
+      exe_dir_ + "/bulwark-worker", args,
+      {{client.get(), 3}, {to_main->second.get(), 4}, {to_authd->second.get(), 5}});
+  if (!pid) return fail(pid.error());
+  auto w = std::make_unique<WorkerRecord>();
+  w->id = id;
+  w->pid = *pid;
+  w->peer = peer;
+  w->channel = ipc::Channel(std::move(to_main->first), ipc::kMainWorkerCap);
+  w->token = loop_.add(w->channel.fd(), EPOLLIN, [this, id](std::uint32_t) { onWorkerReadable(id); });
+  authd_.send(ipc::encodeFrame(ipc::WorkerAttach{id, peer}), to_authd->first.get());
+  w->channel.sendMessage(workerInit());
+  worker_by_pid_[w->pid] = id;
+  workers_[id] = std::move(w);
+  spdlog::debug("worker {} pid {} serves {}", id, *pid, peer);
+  return {};
+}
+
+ipc::WorkerInit Gateway::workerInit() const {
+  ipc::WorkerInit m;
+  m.cert_chain_pem = cert_chain_pem_;
+  m.mtu = cfg_.network.mtu;
+  m.dpd_seconds = cfg_.timeouts.dpd;
+  m.keepalive_seconds = cfg_.timeouts.keepalive;
+  m.idle_timeout_seconds = cfg_.timeouts.idle;
+  m.session_timeout_seconds = cfg_.timeouts.session;
+  m.auth_timeout_seconds = cfg_.timeouts.auth;
+  m.netmask = cfg_.network.netmask();
+  m.dns = cfg_.network.dns;
+  m.default_domain = cfg_.network.default_domain;
+  m.split_include = cfg_.network.split_include;
+  return m;
+}
+
+WorkerRecord* Gateway::findWorker(std::uint64_t id) {
+  auto it = workers_.find(id);
+  return it == workers_.end() ? nullptr : it->second.get();
+}
+
+// ---- worker channel ----
+
+void Gateway::onWorkerReadable(std::uint64_t worker_id) {
+  WorkerRecord* w = findWorker(worker_id);
+  if (w == nullptr) return;
+  auto frame = w->channel.receive();
+  if (!frame) {
+    // EOF: the worker is exiting; SIGCHLD does the bookkeeping.
+    loop_.remove(w->token);
+    w->token = 0;
+    if (frame.error().message != "ipc: peer closed the channel")
+      killWorker(*w, frame.error().message);
+    return;
+  }
+  bool tunnel = w->state == WorkerState::kTunnel || w->state == WorkerState::kClosing;
+  if (frame->fd || !tunnel) return killWorker(*w, "message out of order");
+  switch (static_cast<ipc::MainWorkerType>(frame->type)) {
+    case ipc::MainWorkerType::kStats: {
+      auto m = ipc::decodeFrame<ipc::Stats>(*frame);
+      if (!m) return killWorker(*w, m.error().message);
+      w->stats = *m;
+      return;
+    }
+    case ipc::MainWorkerType::kTunnelClosed: {
+      auto m = ipc::decodeFrame<ipc::TunnelClosed>(*frame);
+      if (!m) return killWorker(*w, m.error().message);
+      w->stats = m->final_stats;
+      w->state = WorkerState::kClosing;
+      return;
+    }
+    default:
+      return killWorker(*w, "unexpected message type " + std::to_string(frame->type));
+  }
+}
+
+void Gateway::killWorker(WorkerRecord& w, const std::string& why) {
+  spdlog::warn("killing worker {} ({}): {}", w.id, w.peer, why);
+  ::kill(w.pid, SIGKILL);
+}
+
+void Gateway::terminateWorker(WorkerRecord& w, const std::string& reason) {
+  w.state = WorkerState::kClosing;
+  if (!w.channel.valid() || !w.channel.sendMessage(ipc::Terminate{reason})) ::kill(w.pid, SIGKILL);
+}
+
+// ---- authd channel ----
+
+void Gateway::onAuthdReadable() {
+  auto frame = authd_.receive();
+  if (!frame) {
+    spdlog::critical("authd channel failed: {}; stopping", frame.error().message);
+    running_ = false;
+    return;
+  }
+  switch (static_cast<ipc::MainAuthdType>(frame->type)) {
+    case ipc::MainAuthdType::kSessionGrant:
+      if (auto m = ipc::decodeFrame<ipc::SessionGrant>(*frame)) return grantTunnel(*m);
+      break;
+    case ipc::MainAuthdType::kSessionEnded:
+      if (auto m = ipc::decodeFrame<ipc::SessionEnded>(*frame)) return endSession(m->session_id);
+      break;
+    case ipc::MainAuthdType::kKillWorker:
+      if (auto m = ipc::decodeFrame<ipc::KillWorker>(*frame)) {
+        if (WorkerRecord* w = findWorker(m->worker_id)) killWorker(*w, "authd protocol violation");
+        return;
+      }
+      break;
+    default:
+      break;
+  }
+  spdlog::critical("malformed message {} from authd", frame->type);
+  std::abort();
+}
+
+void Gateway::grantTunnel(const ipc::SessionGrant& g) {
+  WorkerRecord* w = findWorker(g.worker_id);
+  if (w == nullptr || w->state != WorkerState::kServing) return;
+  w->session_id = g.session_id;
+  SessionRecord& s = sessions_[g.session_id];
+  if (s.id == 0) s = SessionRecord{g.session_id, g.username, 0, std::time(nullptr), std::nullopt};
+  if (s.worker_id && findWorker(*s.worker_id) != nullptr) {
+    // anyconnect.md 6.5: a reconnect supersedes the old connection. Its TUN
+    // must be gone before the same address is configured again.
+    WorkerRecord* old = findWorker(*s.worker_id);
+    spdlog::info("session {} reconnected from {}; ending its old tunnel", g.session_id, w->peer);
+    ::kill(old->pid, SIGKILL);
+    w->state = WorkerState::kAwaitingOldTunnel;
+    return;
+  }
+  openTunnel(*w);
+}
+
+void Gateway::openTunnel(WorkerRecord& w) {
+  SessionRecord& s = sessions_[*w.session_id];
+  auto addr = pool_.lease(s.id);
+  if (!addr) return refuseTunnel(w, addr.error().message);
+  s.address = *addr;
+  auto dev = tun::createTun();
+  if (!dev) return refuseTunnel(w, dev.error().message);
+  if (auto r = tun::configureTun(dev->name, pool_.gateway(), *addr, cfg_.network.mtu); !r)
+    return refuseTunnel(w, r.error().message);
+  s.worker_id = w.id;
+  w.state = WorkerState::kTunnel;
+  w.channel.sendMessage(ipc::TunnelReady{s.id, pool::formatIpv4(*addr)}, dev->fd.get());
+  spdlog::info("tunnel up user={} session={} address={} dev={} peer={}", s.username, s.id,
+               pool::formatIpv4(*addr), dev->name, w.peer);
+}
+
+void Gateway::refuseTunnel(WorkerRecord& w, const std::string& reason) {
+  spdlog::error("no tunnel for worker {} ({}): {}", w.id, w.peer, reason);
+  w.state = WorkerState::kClosing;
+  w.channel.sendMessage(ipc::TunnelRefused{reason});
+}
+
+void Gateway::endSession(std::uint64_t session_id) {
+  pool_.release(session_id);
+  auto it = sessions_.find(session_id);
+  if (it == sessions_.end()) return;
+  if (it->second.worker_id)
+    if (WorkerRecord* w = findWorker(*it->second.worker_id)) terminateWorker(*w, "session ended");
+  sessions_.erase(it);
+}
+
+// ---- signals and children ----
+
+void Gateway::onSignal() {
+  signalfd_siginfo si{};
+  while (::read(signal_fd_.get(), &si, sizeof(si)) == sizeof(si)) {
+    switch (si.ssi_signo) {
+      case SIGCHLD:
+        reapChildren();
+        break;
+      case SIGHUP:
+        spdlog::warn("SIGHUP: configuration reload is not implemented yet; ignoring");
+        break;
+      default:
+        spdlog::info("signal {}: shutting down", si.ssi_signo);
+        running_ = false;
+    }
+  }
+}
+
+void Gateway::reapChildren() {
+  int status = 0;
+  pid_t pid;
+  while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
+    if (pid == authd_pid_) {
+      spdlog::critical("authd exited (status {}); stopping", status);
+      running_ = false;
+      continue;
+    }
+    auto it = worker_by_pid_.find(pid);
+    if (it == worker_by_pid_.end()) continue;
+    if (WorkerRecord* w = findWorker(it->second)) workerExited(*w, status);
+    worker_by_pid_.erase(it);
+  }
+}
+
+void Gateway::workerExited(WorkerRecord& w, int status) {
+  if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL && WTERMSIG(status) != SIGTERM)
+    spdlog::error("worker {} ({}) died from signal {}", w.id, w.peer, WTERMSIG(status));
+  if (w.token != 0) loop_.remove(w.token);
+  authd_.send(ipc::encodeFrame(ipc::WorkerGone{w.id}));
+  std::optional<std::uint64_t> session = w.session_id;
+  std::uint64_t id = w.id;
+  workers_.erase(id);  // w is gone from here on
+  if (!session) return;
+  auto s = sessions_.find(*session);
+  if (s == sessions_.end() || s->second.worker_id != id) return;
+  s->second.worker_id.reset();
+  // A reconnect waiting for this tunnel to disappear can go ahead now.
+  for (auto& [_, other] : workers_)
+    if (other->state == WorkerState::kAwaitingOldTunnel && other->session_id == session)
+      return openTunnel(*other);
+}
+
+// ---- control socket ----
+
+nlohmann::json Gateway::listSessions() {
+  auto list = nlohmann::json::array();
+  for (const auto& [id, s] : sessions_) {
+    if (!s.worker_id) continue;
+    const WorkerRecord* w = findWorker(*s.worker_id);
+    if (w == nullptr) continue;
+    list.push_back({{"id", id},
+                    {"user", s.username},
+                    {"tunnel_ip", pool::formatIpv4(s.address)},
+                    {"remote", w->peer},
+                    {"since", isoTime(s.since)},
+                    {"bytes_in", w->stats.bytes_in},
+                    {"bytes_out", w->stats.bytes_out}});
+  }
+  return list;
+}
+
+Result<unsigned> Gateway::disconnectSession(std::uint64_t session_id) {
+  if (!sessions_.contains(session_id)) return fail("no session " + std::to_string(session_id));
+  authd_.send(ipc::encodeFrame(ipc::RevokeSession{session_id}));
+  endSession(session_id);
+  return 1u;
+}
+
+Result<unsigned> Gateway::disconnectUser(const std::string& username) {
+  std::vector<std::uint64_t> ids;
+  for (const auto& [id, s] : sessions_)
+    if (s.username == username) ids.push_back(id);
+  authd_.send(ipc::encodeFrame(ipc::RevokeUser{username}));
+  for (auto id : ids) endSession(id);
+  return static_cast<unsigned>(ids.size());
+}
+
+}  // namespace bulwark::mainproc

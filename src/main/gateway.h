@@ -1,0 +1,81 @@
+// Gateway: bulwarkd's event loop. It accepts TCP connections and hands each
+// to a fresh bulwark-worker (it never reads a byte from the network), creates
+// TUN devices and leases addresses when authd grants a session, reaps
+// workers, and serves the admin control socket.
+//
+//   Gateway g(cfg, paths);
+//   if (auto r = g.start(); !r) ...;
+//   g.run();   // until SIGTERM/SIGINT
+#pragma once
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "common/event_loop.h"
+#include "common/unique_fd.h"
+#include "config/config.h"
+#include "ipc/channel.h"
+#include "ipc/main_authd.h"
+#include "main/control_server.h"
+#include "main/worker_record.h"
+#include "pool/ip_pool.h"
+#include "privsep/sandbox.h"
+
+namespace bulwark::mainproc {
+
+class Gateway : public ControlHandler {
+ public:
+  Gateway(config::Config cfg, std::string config_path, bool debug);
+  Result<void> start();
+  void run();
+
+  // ControlHandler
+  nlohmann::json listSessions() override;
+  Result<unsigned> disconnectSession(std::uint64_t session_id) override;
+  Result<unsigned> disconnectUser(const std::string& username) override;
+
+ private:
+  Result<void> startAuthd();
+  Result<void> openListener();
+  void onAccept();
+  Result<void> spawnWorker(UniqueFd client, const std::string& peer);
+  void onWorkerReadable(std::uint64_t worker_id);
+  void onAuthdReadable();
+  void onSignal();
+  void reapChildren();
+  void workerExited(WorkerRecord& w, int status);
+
+  void grantTunnel(const ipc::SessionGrant& g);
+  void openTunnel(WorkerRecord& w);
+  void refuseTunnel(WorkerRecord& w, const std::string& reason);
+  void endSession(std::uint64_t session_id);
+  void terminateWorker(WorkerRecord& w, const std::string& reason);
+  void killWorker(WorkerRecord& w, const std::string& why);
+  WorkerRecord* findWorker(std::uint64_t id);
+  ipc::WorkerInit workerInit() const;
+
+  config::Config cfg_;
+  std::string config_path_;
+  bool debug_;
+  std::string exe_dir_;
+  privsep::Account worker_account_{};
+  std::string empty_root_;
+  std::string cert_chain_pem_;
+  EventLoop loop_;
+  UniqueFd listener_;
+  UniqueFd signal_fd_;
+  ipc::Channel authd_;
+  pid_t authd_pid_ = -1;
+  std::unique_ptr<ControlServer> control_;
+  pool::IpPool pool_;
+  std::uint64_t next_worker_id_ = 1;
+  std::unordered_map<std::uint64_t, std::unique_ptr<WorkerRecord>> workers_;
+  std::unordered_map<pid_t, std::uint64_t> worker_by_pid_;
+  std::unordered_map<std::uint64_t, SessionRecord> sessions_;
+  bool running_ = true;
+};
+
+}  // namespace bulwark::mainproc

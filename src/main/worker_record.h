@@ -1,0 +1,43 @@
+// Records main keeps about its children and the sessions they serve.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <ctime>
+#include <optional>
+#include <string>
+
+#include "common/event_loop.h"
+#include "ipc/channel.h"
+#include "ipc/main_worker.h"
+
+namespace bulwark::mainproc {
+
+enum class WorkerState {
+  kServing,        // TLS/HTTP/auth phase: main expects nothing from it
+  kAwaitingOldTunnel,  // granted, waiting for the session's previous worker to exit
+  kTunnel,         // TUN handed over: Stats/TunnelClosed permitted
+  kClosing,        // sent TunnelClosed or was told to terminate
+};
+
+struct WorkerRecord {
+  std::uint64_t id = 0;
+  pid_t pid = -1;
+  std::string peer;
+  ipc::Channel channel;
+  EventLoop::Token token = 0;
+  WorkerState state = WorkerState::kServing;
+  std::optional<std::uint64_t> session_id;
+  ipc::Stats stats;
+};
+
+struct SessionRecord {
+  std::uint64_t id = 0;
+  std::string username;
+  std::uint32_t address = 0;
+  std::time_t since = 0;
+  std::optional<std::uint64_t> worker_id;  // live tunnel, if any
+};
+
+}  // namespace bulwark::mainproc

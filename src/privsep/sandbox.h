@@ -1,0 +1,44 @@
+// enterSandbox: the fixed, fail-closed order in which a process gives up
+// privilege (architecture.md property 2):
+//   rlimits -> empty root (chroot) -> drop groups/gid/uid (all capabilities
+//   go with uid 0) -> verify no capability is left -> PR_SET_NO_NEW_PRIVS ->
+//   not dumpable -> seccomp policy for the role.
+// Any failing step returns an error and the caller must exit; there is no
+// flag that skips a step.
+//
+//   auto s = enterSandbox({.uid = 65534, .gid = 65534, .empty_root = "/run/bulwark/empty"});
+//   if (!s) { spdlog::critical("sandbox: {}", s.error().message); _exit(1); }
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+#include "common/error.h"
+
+namespace bulwark::privsep {
+
+enum class SandboxRole { kWorker };
+
+struct SandboxSpec {
+  uid_t uid = 0;
+  gid_t gid = 0;
+  std::string empty_root;
+  unsigned max_open_files = 16;
+  SandboxRole role = SandboxRole::kWorker;
+};
+
+Result<void> enterSandbox(const SandboxSpec& spec);
+
+// Creates (if needed) and checks the directory used as the workers' root:
+// owned by root, not writable by anyone else, and empty.
+Result<void> prepareEmptyRoot(const std::string& path);
+
+// Resolves a user (and optional group; "" = the user's primary group).
+struct Account {
+  uid_t uid;
+  gid_t gid;
+};
+Result<Account> lookupAccount(const std::string& user, const std::string& group);
+
+}  // namespace bulwark::privsep

@@ -1,0 +1,53 @@
+// The CONNECT /CSCOSSLC/tunnel exchange (anyconnect.md section 3): reading
+// the client's request headers and building the "200 CONNECTED" reply.
+//
+// Reply header names are case-sensitive for the client; they are written
+// exactly as the spec's table. No X-DTLS-* headers: DTLS is not offered
+// (the tunnel runs over TLS), and no Content-Encoding (compression declined).
+//
+//   auto c = parseConnectRequest(req);          // cookie, X-CSTP-* hints
+//   std::string head = buildConnectReply(params); // send, then CSTP frames
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "common/secret_buffer.h"
+#include "proto/http/request.h"
+
+namespace bulwark::anyconnect {
+
+inline constexpr std::string_view kCookieName = "webvpn";
+inline constexpr std::size_t kMaxCookieLength = 128;
+inline constexpr unsigned kMinMtu = 576;
+inline constexpr unsigned kMaxMtu = 9000;
+
+struct ConnectRequest {
+  SecretBuffer cookie;                          // empty if absent
+  std::optional<std::string> previous_address;  // X-CSTP-Address (reconnect)
+  std::optional<unsigned> base_mtu;             // X-CSTP-Base-MTU
+  std::optional<unsigned> mtu;                  // X-CSTP-MTU
+};
+
+Result<ConnectRequest> parseConnectRequest(const http::Request& req);
+
+struct TunnelParams {
+  std::string client_address;
+  std::string netmask;
+  unsigned mtu = 1400;
+  std::vector<std::string> dns;
+  std::string default_domain;
+  std::vector<std::string> split_include;  // "a.b.c.d/m.m.m.m"; empty = full tunnel
+  unsigned dpd_seconds = 0;
+  unsigned keepalive_seconds = 0;
+  unsigned idle_timeout_seconds = 0;     // 0 = none
+  unsigned session_timeout_seconds = 0;  // 0 = none
+  std::string banner;
+};
+
+std::string buildConnectReply(const TunnelParams& p);
+
+}  // namespace bulwark::anyconnect

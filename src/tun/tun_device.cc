@@ -1,0 +1,69 @@
+#include "tun/tun_device.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <netinet/in.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace bulwark::tun {
+namespace {
+
+Result<void> errnoFail(const std::string& what) {
+  return fail(what + ": " + std::strerror(errno));
+}
+
+ifreq namedRequest(const std::string& name) {
+  ifreq ifr{};
+  std::strncpy(ifr.ifr_name, name.c_str(), IFNAMSIZ - 1);
+  return ifr;
+}
+
+Result<void> setAddress(int sock, const std::string& name, unsigned long request,
+                        std::uint32_t addr, const char* what) {
+  ifreq ifr = namedRequest(name);
+  sockaddr_in sin{};
+  sin.sin_family = AF_INET;
+  sin.sin_addr.s_addr = htonl(addr);
+  std::memcpy(&ifr.ifr_addr, &sin, sizeof(sin));
+  if (ioctl(sock, request, &ifr) != 0) return errnoFail(std::string(what) + " on " + name);
+  return {};
+}
+
+}  // namespace
+
+Result<TunDevice> createTun() {
+  UniqueFd fd(::open("/dev/net/tun", O_RDWR | O_CLOEXEC));
+  if (!fd) return fail(std::string("open /dev/net/tun: ") + std::strerror(errno));
+  ifreq ifr{};
+  ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+  std::strncpy(ifr.ifr_name, kTunNamePattern, IFNAMSIZ - 1);
+  if (ioctl(fd.get(), TUNSETIFF, &ifr) != 0)
+    return fail(std::string("TUNSETIFF: ") + std::strerror(errno));
+  return TunDevice{std::move(fd), std::string(ifr.ifr_name)};
+}
+
+Result<void> configureTun(const std::string& name, std::uint32_t local, std::uint32_t peer,
+                          unsigned mtu) {
+  UniqueFd sock(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (!sock) return errnoFail("socket");
+  if (auto r = setAddress(sock.get(), name, SIOCSIFADDR, local, "set address"); !r) return r;
+  if (auto r = setAddress(sock.get(), name, SIOCSIFDSTADDR, peer, "set peer"); !r) return r;
+  if (auto r = setAddress(sock.get(), name, SIOCSIFNETMASK, 0xffffffffu, "set netmask"); !r)
+    return r;
+  ifreq ifr = namedRequest(name);
+  ifr.ifr_mtu = static_cast<int>(mtu);
+  if (ioctl(sock.get(), SIOCSIFMTU, &ifr) != 0) return errnoFail("set mtu on " + name);
+  ifr = namedRequest(name);
+  if (ioctl(sock.get(), SIOCGIFFLAGS, &ifr) != 0) return errnoFail("get flags on " + name);
+  ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+  if (ioctl(sock.get(), SIOCSIFFLAGS, &ifr) != 0) return errnoFail("link up on " + name);
+  return {};
+}
+
+}  // namespace bulwark::tun

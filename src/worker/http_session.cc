@@ -1,0 +1,153 @@
+#include "worker/http_session.h"
+
+#include <poll.h>
+
+#include "common/log.h"
+#include "proto/anyconnect/auth_xml.h"
+#include "proto/anyconnect/connect_reply.h"
+#include "proto/http/response.h"
+
+namespace bulwark::worker {
+namespace {
+
+constexpr std::string_view kLoginPath = "/";
+constexpr std::string_view kTunnelPath = "/CSCOSSLC/tunnel";
+constexpr auto kTunnelWait = std::chrono::seconds(10);
+constexpr std::size_t kReadChunk = 16 * 1024;
+
+std::string xmlResponse(const std::string& body,
+                        std::vector<std::pair<std::string, std::string>> headers = {}) {
+  headers.emplace_back("Content-Type", "text/xml");
+  headers.emplace_back("X-Transcend-Version", "1");
+  return http::serializeResponse(200, "OK", headers, body);
+}
+
+}  // namespace
+
+HttpSession::HttpSession(const std::string& peer, const ipc::WorkerInit& init, TlsStream& tls,
+                         AuthdClient& authd, ipc::Channel& main)
+    : peer_(peer), init_(init), tls_(tls), authd_(authd), main_(main) {}
+
+std::optional<GrantedTunnel> HttpSession::run(Deadline deadline) {
+  deadline_ = deadline;
+  std::vector<std::byte> chunk(kReadChunk);
+  for (;;) {
+    auto parsed = http::parseRequest(buffer_);
+    if (!parsed) {
+      refuse(parsed.error().status, parsed.error().reasonPhrase(), parsed.error().detail);
+      return std::nullopt;
+    }
+    if (parsed->request) {
+      http::Request req = std::move(*parsed->request);
+      buffer_.erase(0, parsed->consumed);
+      Next next = route(req);
+      if (next == Next::kClose) return std::nullopt;
+      if (next == Next::kTunnel) return std::move(granted_);
+      continue;
+    }
+    auto n = tls_.read(chunk, deadline_);
+    if (!n) {
+      spdlog::debug("{}: {}", peer_, n.error().message);
+      return std::nullopt;
+    }
+    buffer_.append(reinterpret_cast<const char*>(chunk.data()), *n);
+  }
+}
+
+HttpSession::Next HttpSession::route(const http::Request& req) {
+  if (req.method == http::Method::kPost && req.path == kLoginPath) return answerLogin(req);
+  if (req.method == http::Method::kGet && req.path == kLoginPath) return sendForm("");
+  if (req.method == http::Method::kConnect && req.path == kTunnelPath) return answerConnect(req);
+  return refuse(404, "Not Found", "unknown path");
+}
+
+HttpSession::Next HttpSession::sendForm(const std::string& error) {
+  std::string body = anyconnect::buildLoginForm(
+      "Please enter your username and password.", error);
+  return send(xmlResponse(body)) ? Next::kContinue : Next::kClose;
+}
+
+HttpSession::Next HttpSession::answerLogin(const http::Request& req) {
+  auto doc = anyconnect::parseClientAuth(req.body);
+  if (!doc) return refuse(400, "Bad Request", "malformed auth XML: " + doc.error().message);
+  if (doc->type != anyconnect::ClientAuthType::kAuthReply) return sendForm("");
+  if (doc->username.empty() || doc->password.empty())
+    return sendForm("Please enter your username and password.");
+  std::string user = doc->username;
+  auto reply = authd_.authPassword(user, std::move(doc->password));
+  if (!reply) {
+    spdlog::error("{}: authd: {}", peer_, reply.error().message);
+    return refuse(503, "Service Unavailable", "authd unreachable");
+  }
+  switch (reply->outcome) {
+    case ipc::AuthOutcome::kRetry:
+      return sendForm(reply->message);
+    case ipc::AuthOutcome::kDenied:
+      return refuse(401, "Authentication failed", "login denied for " + user);
+    case ipc::AuthOutcome::kSuccess:
+      break;
+  }
+  std::string cookie(reply->cookie.view());
+  std::string body = anyconnect::buildAuthSuccess(cookie, reply->message);
+  std::string response = xmlResponse(
+      body, {{"Set-Cookie", "webvpn=" + cookie + "; Secure; HttpOnly"}});
+  secureWipe(cookie.data(), cookie.size());
+  bool ok = send(response);
+  secureWipe(response.data(), response.size());
+  secureWipe(body.data(), body.size());
+  return ok ? Next::kContinue : Next::kClose;
+}
+
+HttpSession::Next HttpSession::answerConnect(const http::Request& req) {
+  auto connect = anyconnect::parseConnectRequest(req);
+  if (!connect) return refuse(400, "Bad Request", "bad CONNECT: " + connect.error().message);
+  if (connect->cookie.empty()) return refuse(401, "Cookie is not acceptable", "CONNECT without cookie");
+  auto verdict = authd_.checkCookie(std::move(connect->cookie));
+  if (!verdict) return refuse(503, "Service Unavailable", "authd unreachable");
+  if (!verdict->ok) return refuse(401, "Cookie is not acceptable", "cookie rejected");
+  auto tunnel = awaitTunnel();
+  if (!tunnel) return refuse(503, "Service Unavailable", "no tunnel from main");
+  anyconnect::TunnelParams p;
+  p.client_address = tunnel->info.client_address;
+  p.netmask = init_.netmask;
+  p.mtu = init_.mtu;
+  p.dns = init_.dns;
+  p.default_domain = init_.default_domain;
+  p.split_include = init_.split_include;
+  p.dpd_seconds = init_.dpd_seconds;
+  p.keepalive_seconds = init_.keepalive_seconds;
+  p.idle_timeout_seconds = init_.idle_timeout_seconds;
+  p.session_timeout_seconds = init_.session_timeout_seconds;
+  p.banner = init_.banner;
+  if (!send(anyconnect::buildConnectReply(p))) return Next::kClose;
+  spdlog::info("{}: tunnel for {} at {}", peer_, verdict->username, tunnel->info.client_address);
+  granted_ = std::move(tunnel);
+  return Next::kTunnel;
+}
+
+std::optional<GrantedTunnel> HttpSession::awaitTunnel() {
+  // main sends TunnelReady (with the TUN fd) or TunnelRefused after authd's grant.
+  pollfd p{main_.fd(), POLLIN, 0};
+  if (::poll(&p, 1, static_cast<int>(std::chrono::milliseconds(kTunnelWait).count())) <= 0)
+    return std::nullopt;
+  auto frame = main_.receive();
+  if (!frame) return std::nullopt;
+  if (auto ready = ipc::decodeFrame<ipc::TunnelReady>(*frame); ready && frame->fd)
+    return GrantedTunnel{std::move(*ready), std::move(frame->fd)};
+  if (auto refused = ipc::decodeFrame<ipc::TunnelRefused>(*frame))
+    spdlog::warn("{}: tunnel refused: {}", peer_, refused->reason);
+  return std::nullopt;
+}
+
+HttpSession::Next HttpSession::refuse(int status, const std::string& reason,
+                                      const std::string& why) {
+  spdlog::warn("refused {}: {} {} ({})", peer_, status, reason, why);
+  send(http::serializeErrorResponse(status, reason));
+  return Next::kClose;
+}
+
+bool HttpSession::send(const std::string& bytes) {
+  return tls_.write(bytes, deadline_).has_value();
+}
+
+}  // namespace bulwark::worker

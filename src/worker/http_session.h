@@ -1,0 +1,50 @@
+// HttpSession: the HTTP phase of a worker connection. It reads bounded HTTP
+// requests from the TLS stream and routes them by exact path match:
+//   POST /                  XML login (config-auth init / auth-reply)
+//   CONNECT /CSCOSSLC/tunnel  cookie check, then the tunnel
+// Anything else gets a 4xx and the connection closes. Every refusal is
+// logged once with the client address; passwords are never logged.
+//
+//   HttpSession http(peer, init, tls, authd, main);
+//   std::optional<GrantedTunnel> t = http.run(deadline);
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "ipc/channel.h"
+#include "ipc/main_worker.h"
+#include "proto/http/request.h"
+#include "worker/authd_client.h"
+#include "worker/tls_stream.h"
+#include "worker/tunnel.h"
+
+namespace bulwark::worker {
+
+class HttpSession {
+ public:
+  HttpSession(const std::string& peer, const ipc::WorkerInit& init, TlsStream& tls,
+              AuthdClient& authd, ipc::Channel& main);
+  std::optional<GrantedTunnel> run(Deadline deadline);
+
+ private:
+  enum class Next { kContinue, kClose, kTunnel };
+  Next route(const http::Request& req);
+  Next answerLogin(const http::Request& req);
+  Next answerConnect(const http::Request& req);
+  Next sendForm(const std::string& error);
+  Next refuse(int status, const std::string& reason, const std::string& why);
+  bool send(const std::string& bytes);
+  std::optional<GrantedTunnel> awaitTunnel();
+
+  const std::string& peer_;
+  const ipc::WorkerInit& init_;
+  TlsStream& tls_;
+  AuthdClient& authd_;
+  ipc::Channel& main_;
+  Deadline deadline_{};
+  std::string buffer_;
+  std::optional<GrantedTunnel> granted_;
+};
+
+}  // namespace bulwark::worker

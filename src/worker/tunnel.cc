@@ -1,0 +1,249 @@
+#include "worker/tunnel.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "common/log.h"
+#include "proto/anyconnect/cstp.h"
+
+namespace bulwark::worker {
+namespace {
+
+namespace cstp = bulwark::anyconnect;
+
+constexpr std::size_t kRxBuffer = 64 * 1024;
+constexpr std::size_t kMaxFrame = cstp::kHeaderSize + 0xffff;
+constexpr int kTunBatch = 32;
+constexpr auto kStatsInterval = std::chrono::seconds(1);
+
+std::span<const std::byte> bytesOf(const std::vector<std::byte>& v, std::size_t n) {
+  return std::span(v.data(), n);
+}
+
+}  // namespace
+
+Tunnel::Tunnel(std::string peer, const ipc::WorkerInit& init, TlsStream& tls,
+               GrantedTunnel granted, ipc::Channel& main, AuthdClient& authd)
+    : peer_(std::move(peer)),
+      init_(init),
+      tls_(tls),
+      granted_(std::move(granted)),
+      main_(main),
+      authd_(authd),
+      rx_(kRxBuffer),
+      tx_(kMaxFrame) {
+  inet_pton(AF_INET, granted_.info.client_address.c_str(), &client_addr_);
+  int flags = fcntl(granted_.tun.get(), F_GETFL);
+  fcntl(granted_.tun.get(), F_SETFL, flags | O_NONBLOCK);
+  last_rx_ = last_data_ = last_report_ = Clock::now();
+}
+
+int Tunnel::run() {
+  while (!done_) {
+    bool want_out = tx_pending_ > 0 || !control_.empty() || read_wants_write_;
+    pollfd fds[3] = {
+        {tls_.fd(), static_cast<short>(POLLIN | (want_out ? POLLOUT : 0)), 0},
+        {granted_.tun.get(), static_cast<short>(tx_pending_ == 0 ? POLLIN : 0), 0},
+        {main_.fd(), POLLIN, 0}};
+    int n = tls_.pending() ? 0 : ::poll(fds, 3, 1000);
+    if (n < 0 && errno != EINTR) break;
+    if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) || tls_.pending() ||
+        (read_wants_write_ && (fds[0].revents & POLLOUT))) {
+      if (!pumpTls()) break;
+    }
+    if (want_out && (fds[0].revents & POLLOUT) && !flushPending()) break;
+    if ((fds[1].revents & POLLIN) && !pumpTun()) break;
+    if ((fds[2].revents & (POLLIN | POLLHUP)) && !onMainMessage()) break;
+    if (!onTimer(Clock::now())) break;
+  }
+  if (!done_) finish(close_reason_, 0);
+  return 0;
+}
+
+// ---- client -> gateway ----
+
+bool Tunnel::pumpTls() {
+  read_wants_write_ = false;
+  for (;;) {
+    std::size_t got = 0;
+    IoStatus s = tls_.tryRead(std::span(rx_).subspan(rx_len_), got);
+    if (s == IoStatus::kWantRead) return true;
+    if (s == IoStatus::kWantWrite) {
+      read_wants_write_ = true;
+      return true;
+    }
+    if (s != IoStatus::kDone) {
+      spdlog::info("{}: connection closed", peer_);
+      close_reason_ = ipc::CloseReason::kConnectionLost;
+      return false;
+    }
+    rx_len_ += got;
+    last_rx_ = Clock::now();
+    if (!handleFrames()) return false;
+  }
+}
+
+bool Tunnel::handleFrames() {
+  std::size_t off = 0;
+  while (off < rx_len_) {
+    auto frame = cstp::decodeFrame(std::span(rx_.data() + off, rx_len_ - off), init_.mtu);
+    if (!frame) {
+      spdlog::warn("{}: bad CSTP frame: {}; ending this tunnel", peer_, frame.error().message);
+      close_reason_ = ipc::CloseReason::kProtocolError;
+      return false;
+    }
+    if (!frame->has_value()) break;  // need more bytes
+    const cstp::Frame& f = **frame;
+    if (!handleFrame(static_cast<std::uint8_t>(f.type), f.payload)) return false;
+    off += f.consumed;
+  }
+  if (off > 0) {
+    std::memmove(rx_.data(), rx_.data() + off, rx_len_ - off);
+    rx_len_ -= off;
+  }
+  return true;
+}
+
+bool Tunnel::handleFrame(std::uint8_t type, std::span<const std::byte> payload) {
+  switch (static_cast<cstp::FrameType>(type)) {
+    case cstp::FrameType::kData:
+      writeToTun(payload);
+      return true;
+    case cstp::FrameType::kDpdRequest:
+      queueControl(static_cast<std::uint8_t>(cstp::FrameType::kDpdResponse), payload);
+      return true;
+    case cstp::FrameType::kDpdResponse:
+    case cstp::FrameType::kKeepalive:
+      return true;
+    case cstp::FrameType::kDisconnect:
+      if (cstp::isClientLogout(payload)) {
+        spdlog::info("{}: client logged out", peer_);
+        authd_.logout();
+        close_reason_ = ipc::CloseReason::kClientLogout;
+      } else {
+        close_reason_ = ipc::CloseReason::kConnectionLost;
+      }
+      return false;
+    default:
+      spdlog::warn("{}: unexpected CSTP frame type {}; ending this tunnel", peer_, type);
+      close_reason_ = ipc::CloseReason::kProtocolError;
+      return false;
+  }
+}
+
+void Tunnel::writeToTun(std::span<const std::byte> packet) {
+  // threat-model.md: a client may only send from the address it was given.
+  std::uint32_t src = 0;
+  if (packet.size() < 20 || (std::to_integer<unsigned>(packet[0]) >> 4) != 4) {
+    ++dropped_spoofed_;
+    return;
+  }
+  std::memcpy(&src, packet.data() + 12, 4);
+  if (src != client_addr_) {
+    if (dropped_spoofed_++ == 0) spdlog::warn("{}: dropping packets with a spoofed source", peer_);
+    return;
+  }
+  stats_.bytes_in += packet.size();
+  last_data_ = Clock::now();
+  // A full TUN queue drops the packet, as a router would.
+  (void)::write(granted_.tun.get(), packet.data(), packet.size());
+}
+
+// ---- gateway -> client ----
+
+bool Tunnel::pumpTun() {
+  for (int i = 0; i < kTunBatch && tx_pending_ == 0; ++i) {
+    ssize_t n = ::read(granted_.tun.get(), tx_.data() + cstp::kHeaderSize,
+                       tx_.size() - cstp::kHeaderSize);
+    if (n < 0) return errno == EAGAIN || errno == EINTR;
+    if (n == 0) return true;
+    cstp::writeHeader(std::span<std::byte, cstp::kHeaderSize>(tx_.data(), cstp::kHeaderSize),
+                      cstp::FrameType::kData, static_cast<std::uint16_t>(n));
+    stats_.bytes_out += static_cast<std::uint64_t>(n);
+    last_data_ = Clock::now();
+    tx_pending_ = cstp::kHeaderSize + static_cast<std::size_t>(n);
+    if (!flushPending()) return false;
+  }
+  return true;
+}
+
+bool Tunnel::flushPending() {
+  // anyconnect.md 4.3: one frame per SSL_write, i.e. per TLS record.
+  if (tx_pending_ > 0) {
+    IoStatus s = tls_.tryWrite(bytesOf(tx_, tx_pending_));
+    if (s == IoStatus::kWantWrite || s == IoStatus::kWantRead) return true;
+    if (s != IoStatus::kDone) return false;
+    tx_pending_ = 0;
+  }
+  while (!control_.empty()) {
+    IoStatus s = tls_.tryWrite(control_.front());
+    if (s == IoStatus::kWantWrite || s == IoStatus::kWantRead) return true;
+    if (s != IoStatus::kDone) return false;
+    control_.pop_front();
+  }
+  return true;
+}
+
+void Tunnel::queueControl(std::uint8_t type, std::span<const std::byte> payload) {
+  constexpr std::size_t kMaxQueued = 64;  // a DPD flood cannot grow memory
+  if (control_.size() >= kMaxQueued) return;
+  control_.push_back(cstp::encodeFrame(static_cast<cstp::FrameType>(type), payload));
+  if (tx_pending_ == 0) flushPending();
+}
+
+// ---- control ----
+
+bool Tunnel::onMainMessage() {
+  auto frame = main_.receive();
+  if (!frame) return false;
+  if (auto t = ipc::decodeFrame<ipc::Terminate>(*frame)) {
+    spdlog::info("{}: terminated by the gateway: {}", peer_, t->reason);
+    finish(ipc::CloseReason::kTerminated, static_cast<std::uint8_t>(cstp::FrameType::kTerminate));
+    return false;
+  }
+  spdlog::error("unexpected message {} from main", frame->type);
+  return false;
+}
+
+bool Tunnel::onTimer(Clock::time_point now) {
+  if (now - last_report_ >= kStatsInterval) sendStats();
+  // DPD: the client probes every dpd seconds when idle; three silent periods = dead.
+  if (init_.dpd_seconds > 0 && now - last_rx_ > std::chrono::seconds(3 * init_.dpd_seconds)) {
+    spdlog::info("{}: peer dead (no traffic for {} s)", peer_, 3 * init_.dpd_seconds);
+    close_reason_ = ipc::CloseReason::kConnectionLost;
+    return false;
+  }
+  if (init_.idle_timeout_seconds > 0 &&
+      now - last_data_ > std::chrono::seconds(init_.idle_timeout_seconds)) {
+    spdlog::info("{}: idle timeout", peer_);
+    authd_.logout();
+    finish(ipc::CloseReason::kIdle, static_cast<std::uint8_t>(cstp::FrameType::kTerminate));
+    return false;
+  }
+  return true;
+}
+
+void Tunnel::sendStats() {
+  last_report_ = Clock::now();
+  if (stats_.bytes_in == reported_.bytes_in && stats_.bytes_out == reported_.bytes_out) return;
+  reported_ = stats_;
+  (void)main_.sendMessage(stats_);
+}
+
+void Tunnel::finish(ipc::CloseReason reason, std::uint8_t frame_to_client) {
+  done_ = true;
+  if (frame_to_client != 0) {
+    auto f = cstp::encodeFrame(static_cast<cstp::FrameType>(frame_to_client), {});
+    (void)tls_.write(f, Clock::now() + std::chrono::seconds(2));
+  }
+  tls_.shutdown();
+  (void)main_.sendMessage(ipc::TunnelClosed{reason, stats_});
+  if (dropped_spoofed_ > 0) spdlog::warn("{}: dropped {} spoofed/non-IPv4 packets", peer_, dropped_spoofed_);
+}
+
+}  // namespace bulwark::worker

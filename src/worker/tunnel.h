@@ -1,0 +1,73 @@
+// Tunnel: the worker's packet loop once CONNECT succeeded. It moves IP
+// packets between the TUN fd (from main) and CSTP frames on the TLS stream,
+// answers DPD, enforces the idle timeout, reports byte counts to main, and
+// ends on client DISCONNECT, a TERMINATE order from main, or a lost
+// connection. No other process is on the packet path.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common/unique_fd.h"
+#include "ipc/channel.h"
+#include "ipc/main_worker.h"
+#include "worker/authd_client.h"
+#include "worker/tls_stream.h"
+
+namespace bulwark::worker {
+
+struct GrantedTunnel {
+  ipc::TunnelReady info;
+  UniqueFd tun;
+};
+
+class Tunnel {
+ public:
+  Tunnel(std::string peer, const ipc::WorkerInit& init, TlsStream& tls, GrantedTunnel granted,
+         ipc::Channel& main, AuthdClient& authd);
+  int run();
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  bool pumpTls();
+  bool handleFrames();
+  bool handleFrame(std::uint8_t type, std::span<const std::byte> payload);
+  void writeToTun(std::span<const std::byte> packet);
+  bool pumpTun();
+  bool flushPending();
+  void queueControl(std::uint8_t type, std::span<const std::byte> payload);
+  bool onMainMessage();
+  bool onTimer(Clock::time_point now);
+  void sendStats();
+  void finish(ipc::CloseReason reason, std::uint8_t frame_to_client);
+
+  std::string peer_;
+  const ipc::WorkerInit& init_;
+  TlsStream& tls_;
+  GrantedTunnel granted_;
+  std::uint32_t client_addr_ = 0;  // network byte order, for the spoofing check
+  ipc::Channel& main_;
+  AuthdClient& authd_;
+
+  std::vector<std::byte> rx_;
+  std::size_t rx_len_ = 0;
+  std::vector<std::byte> tx_;
+  std::size_t tx_pending_ = 0;  // bytes of tx_ waiting for a retried SSL_write
+  std::deque<std::vector<std::byte>> control_;
+  bool read_wants_write_ = false;
+
+  ipc::Stats stats_;
+  ipc::Stats reported_;
+  std::uint64_t dropped_spoofed_ = 0;
+  Clock::time_point last_rx_;
+  Clock::time_point last_data_;
+  Clock::time_point last_report_;
+  ipc::CloseReason close_reason_ = ipc::CloseReason::kConnectionLost;
+  bool done_ = false;
+};
+
+}  // namespace bulwark::worker
