@@ -111,7 +111,7 @@ void AuthdServer::onWorkerReadable(std::uint64_t worker_id) {
   WorkerPeer& p = *it->second;
   auto frame = p.channel.receive();
   if (!frame) {
-    if (frame.error().message == "ipc: peer closed the channel") {
+    if (frame.error().message == ipc::kPeerClosed) {
       dropWorker(worker_id, "closed");
     } else {
       violation(p, frame.error().message);

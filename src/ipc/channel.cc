@@ -61,8 +61,9 @@ Result<Frame> Channel::receive() {
   do {
     n = ::recvmsg(fd_.get(), &msg, MSG_CMSG_CLOEXEC);
   } while (n < 0 && errno == EINTR);
+  // ECONNRESET: the peer exited with our reply unread; same as a close.
+  if (n == 0 || (n < 0 && errno == ECONNRESET)) return fail(kPeerClosed);
   if (n < 0) return fail(std::string("ipc receive: ") + std::strerror(errno));
-  if (n == 0) return fail("ipc: peer closed the channel");
   UniqueFd passed;
   int fd_count = 0;
   for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {

@@ -77,6 +77,9 @@ class Channel {
   std::size_t cap_ = 0;
 };
 
+// The error message of receive() when the peer closed the channel.
+inline constexpr const char* kPeerClosed = "ipc: peer closed the channel";
+
 // Creates a SOCK_SEQPACKET|SOCK_CLOEXEC socketpair.
 Result<std::pair<UniqueFd, UniqueFd>> makeChannelPair();
 

@@ -225,7 +225,7 @@ void Gateway::onWorkerReadable(std::uint64_t worker_id) {
     // EOF: the worker is exiting; SIGCHLD does the bookkeeping.
     loop_.remove(w->token);
     w->token = 0;
-    if (frame.error().message != "ipc: peer closed the channel")
+    if (frame.error().message != ipc::kPeerClosed)
       killWorker(*w, frame.error().message);
     return;
   }

@@ -139,10 +139,8 @@ bool Tunnel::handleFrame(std::uint8_t type, std::span<const std::byte> payload) 
 void Tunnel::writeToTun(std::span<const std::byte> packet) {
   // threat-model.md: a client may only send from the address it was given.
   std::uint32_t src = 0;
-  if (packet.size() < 20 || (std::to_integer<unsigned>(packet[0]) >> 4) != 4) {
-    ++dropped_spoofed_;
-    return;
-  }
+  // No IPv6 address is assigned yet, so IPv6 (e.g. router solicitations) has nowhere to go.
+  if (packet.size() < 20 || (std::to_integer<unsigned>(packet[0]) >> 4) != 4) return;
   std::memcpy(&src, packet.data() + 12, 4);
   if (src != client_addr_) {
     if (dropped_spoofed_++ == 0) spdlog::warn("{}: dropping packets with a spoofed source", peer_);
@@ -243,7 +241,7 @@ void Tunnel::finish(ipc::CloseReason reason, std::uint8_t frame_to_client) {
   }
   tls_.shutdown();
   (void)main_.sendMessage(ipc::TunnelClosed{reason, stats_});
-  if (dropped_spoofed_ > 0) spdlog::warn("{}: dropped {} spoofed/non-IPv4 packets", peer_, dropped_spoofed_);
+  if (dropped_spoofed_ > 0) spdlog::warn("{}: dropped {} packets with a spoofed source", peer_, dropped_spoofed_);
 }
 
 }  // namespace bulwark::worker

@@ -1,0 +1,196 @@
+# Shared harness for Bulwark's end-to-end tests: the real openconnect client
+# against bulwarkd, in two network namespaces joined by a veth pair that this
+# test creates and always deletes (EXIT/INT/TERM trap), with every process it
+# started killed. No traffic leaves the namespaces. Synchronisation is by
+# polling a condition with a deadline (wait_until), never by sleeping.
+#
+#   source "$(dirname "$0")/lib.sh"
+#   e2e_setup                 # namespaces, cert, config, users file
+#   start_server
+#   add_user alice alicepass
+#   start_client alice alicepass tun0   # waits until the tunnel is configured
+set -euo pipefail
+
+BIN=${BULWARK_BIN_DIR:?set BULWARK_BIN_DIR to the build directory}
+SRC=${BULWARK_SRC_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+TAG=$$
+NS_S=bws$TAG
+NS_C=bwc$TAG
+SERVER_IP=10.201.0.1
+CLIENT_IP=10.201.0.2
+POOL_PREFIX=192.168.201
+GATEWAY_TUN_IP=$POOL_PREFIX.1
+WORK=$(mktemp -d /tmp/bulwark-e2e.XXXXXX)
+chmod 755 "$WORK"
+PIDS=()
+SERVER_PID=""
+CLIENT_PID=""
+TEST_NAME=$(basename "$0" .sh)
+
+log() { echo "[$TEST_NAME] $*"; }
+
+fail() {
+  echo "FAIL [$TEST_NAME]: $*" >&2
+  for f in "$WORK"/server.log "$WORK"/client*.log; do
+    [[ -f $f ]] || continue
+    echo "---- tail of $f" >&2
+    tail -n 25 "$f" >&2
+  done
+  exit 1
+}
+
+cleanup() {
+  local rc=$?
+  set +e
+  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
+  for ns in "$NS_C" "$NS_S"; do
+    ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
+    ip netns del "$ns" 2>/dev/null
+  done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+  if [[ $rc -eq 0 ]]; then
+    rm -rf "$WORK"
+    echo "PASS [$TEST_NAME]"
+  else
+    echo "[$TEST_NAME] kept $WORK for inspection" >&2
+  fi
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# wait_until SECONDS CMD...: polls CMD every 0.1 s until it succeeds.
+wait_until() {
+  local deadline=$(($(date +%s%N) + $1 * 1000000000))
+  shift
+  until "$@" >/dev/null 2>&1; do
+    (($(date +%s%N) < deadline)) || return 1
+    sleep 0.1
+  done
+}
+
+in_server() { ip netns exec "$NS_S" "$@"; }
+in_client() { ip netns exec "$NS_C" "$@"; }
+
+setup_namespaces() {
+  [[ $(id -u) -eq 0 ]] || fail "end-to-end tests need root (network namespaces)"
+  ip netns add "$NS_S"
+  ip netns add "$NS_C"
+  ip link add "vs$TAG" type veth peer name "vc$TAG"
+  ip link set "vs$TAG" netns "$NS_S"
+  ip link set "vc$TAG" netns "$NS_C"
+  ip -n "$NS_S" addr add "$SERVER_IP/24" dev "vs$TAG"
+  ip -n "$NS_C" addr add "$CLIENT_IP/24" dev "vc$TAG"
+  for ns in "$NS_S" "$NS_C"; do
+    ip -n "$ns" link set lo up
+  done
+  ip -n "$NS_S" link set "vs$TAG" up
+  ip -n "$NS_C" link set "vc$TAG" up
+}
+
+make_cert() {
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+    -keyout "$WORK/server-key.pem" -out "$WORK/server-cert.pem" -days 2 \
+    -subj /CN=bulwark.test -addext "subjectAltName=IP:$SERVER_IP" 2>/dev/null
+  PIN="pin-sha256:$(openssl x509 -in "$WORK/server-cert.pem" -pubkey -noout |
+    openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64)"
+}
+
+# write_config [extra TOML lines for [timeouts]]
+write_config() {
+  CONFIG=$WORK/bulwark.toml
+  cat >"$CONFIG" <<CONF
+[server]
+listen = "$SERVER_IP"
+port = 443
+cert = "$WORK/server-cert.pem"
+key = "$WORK/server-key.pem"
+users_file = "$WORK/users"
+max_sessions_per_user = 0
+worker_user = "nobody"
+runtime_dir = "$WORK/run"
+
+[network]
+pool = "$POOL_PREFIX.0/24"
+dns = ["$GATEWAY_TUN_IP"]
+default_domain = "bulwark.test"
+split_include = ["$POOL_PREFIX.0/24"]
+
+[timeouts]
+dpd = 90
+cookie = 300
+${1:-}
+CONF
+  CTL=("$BIN/bulwarkctl" --config "$CONFIG")
+}
+
+e2e_setup() {
+  setup_namespaces
+  make_cert
+  write_config "${1:-}"
+  : >"$WORK/users"
+}
+
+start_server() {
+  in_server "$BIN/bulwarkd" --config "$CONFIG" --foreground >"$WORK/server.log" 2>&1 &
+  SERVER_PID=$!
+  PIDS+=("$SERVER_PID")
+  wait_until 10 server_listening || fail "bulwarkd did not start listening"
+}
+server_listening() { in_server ss -Hltn "sport = :443" | grep -q LISTEN; }
+server_alive() { kill -0 "$SERVER_PID" 2>/dev/null; }
+
+add_user() { printf '%s\n' "$2" | "${CTL[@]}" user add "$1" --password-stdin >/dev/null; }
+
+# openconnect with the test's pin and script; extra args pass through. It is
+# exec'd (ip netns exec -> env -> openconnect), so `cmd &` gives $! = its PID.
+oc_cmd() {
+  OC=(ip netns exec "$NS_C" env E2E_STATE_DIR="$WORK" E2E_NO_ROUTES="${E2E_NO_ROUTES:-0}"
+    openconnect --servercert "$PIN" --non-inter --script "$SRC/tests/e2e/tunscript.sh")
+}
+oc() {
+  oc_cmd
+  "${OC[@]}" "$@"
+}
+
+# start_client USER PASS IFACE [extra openconnect args]: waits until configured.
+start_client() {
+  local user=$1 pass=$2 ifc=$3
+  shift 3
+  rm -f "$WORK/up.$ifc"
+  oc_cmd
+  "${OC[@]}" -u "$user" --passwd-on-stdin --interface "$ifc" "$@" \
+    "https://$SERVER_IP/" <<<"$pass" >"$WORK/client-$ifc.log" 2>&1 &
+  CLIENT_PID=$!
+  PIDS+=("$CLIENT_PID")
+  wait_until 30 test -s "$WORK/up.$ifc" || fail "client on $ifc did not come up"
+}
+
+# start_cookie_client COOKIE IFACE: connect with -C (no login).
+start_cookie_client() {
+  local cookie=$1 ifc=$2
+  rm -f "$WORK/up.$ifc"
+  oc_cmd
+  "${OC[@]}" -C "$cookie" --interface "$ifc" "https://$SERVER_IP/" >>"$WORK/client-$ifc.log" 2>&1 &
+  CLIENT_PID=$!
+  PIDS+=("$CLIENT_PID")
+  wait_until 30 test -s "$WORK/up.$ifc" || fail "cookie client on $ifc did not come up"
+}
+
+# get_cookie USER PASS: logs in with --authenticate and prints the cookie.
+get_cookie() {
+  printf '%s\n' "$2" | oc -u "$1" --passwd-on-stdin --authenticate "https://$SERVER_IP/" \
+    2>>"$WORK/client-auth.log" | sed -n "s/^COOKIE='\(.*\)'$/\1/p"
+}
+
+tunnel_ip() { cat "$WORK/up.$1"; }
+
+# process_gone PID
+process_gone() { ! kill -0 "$1" 2>/dev/null; }
+
+sessions_json() { "${CTL[@]}" sessions --json; }
+# session_field INDEX FIELD: one field of one listed session.
+session_field() {
+  sessions_json | python3 -c "import json,sys; print(json.load(sys.stdin)[$1]['$2'])"
+}
+bytes_reported() { [[ $(session_field 0 bytes_in) -gt 0 ]]; }
