@@ -98,9 +98,10 @@ std::expected<std::size_t, HttpError> bodyLength(const Request& req) {
     len = value;
   }
   if (!len) return 0;
-  if (len->empty() || len->size() > 7 ||
+  if (len->empty() ||
       !std::all_of(len->begin(), len->end(), [](char c) { return c >= '0' && c <= '9'; }))
     return refuse(400, "bad Content-Length");
+  if (len->size() > 7) return refuse(413, "body too large");
   std::size_t n = std::stoul(std::string(*len));
   if (n > kMaxBodyBytes) return refuse(413, "body too large");
   return n;
