@@ -1,0 +1,56 @@
+#include <gtest/gtest.h>
+
+#include "main/control_server.h"
+
+namespace bulwark::mainproc {
+namespace {
+
+class FakeGateway : public ControlHandler {
+ public:
+  nlohmann::json listSessions() override {
+    return nlohmann::json::array({{{"id", 1}, {"user", "alice"}}});
+  }
+  Result<unsigned> disconnectSession(std::uint64_t id) override {
+    last_id = id;
+    if (id != 1) return fail("no session " + std::to_string(id));
+    return 1u;
+  }
+  Result<unsigned> disconnectUser(const std::string& u) override {
+    last_user = u;
+    return 2u;
+  }
+  std::uint64_t last_id = 0;
+  std::string last_user;
+};
+
+TEST(ControlRequest, Sessions) {
+  FakeGateway g;
+  auto r = answerControlRequest(R"({"cmd":"sessions"})", g);
+  EXPECT_TRUE(r["ok"].get<bool>());
+  EXPECT_EQ(r["sessions"][0]["user"], "alice");
+}
+
+TEST(ControlRequest, DisconnectByIdAndUser) {
+  FakeGateway g;
+  EXPECT_EQ(answerControlRequest(R"({"cmd":"disconnect","id":1})", g)["ended"], 1);
+  auto missing = answerControlRequest(R"({"cmd":"disconnect","id":5})", g);
+  EXPECT_FALSE(missing["ok"].get<bool>());
+  EXPECT_EQ(missing["error"], "no session 5");
+  EXPECT_EQ(answerControlRequest(R"({"cmd":"disconnect","user":"bob"})", g)["ended"], 2);
+  EXPECT_EQ(g.last_user, "bob");
+}
+
+TEST(ControlRequest, MalformedRequestsGetErrors) {
+  FakeGateway g;
+  for (const char* bad : {"", "[", "[]", "{}", R"({"cmd":5})", R"({"cmd":"reboot"})",
+                          R"({"cmd":"disconnect"})", R"({"cmd":"disconnect","id":-1})",
+                          R"({"cmd":"disconnect","id":"1"})"}) {
+    auto r = answerControlRequest(bad, g);
+    EXPECT_FALSE(r["ok"].get<bool>()) << bad;
+    EXPECT_TRUE(r["error"].is_string()) << bad;
+  }
+  EXPECT_EQ(g.last_id, 0u);
+}
+
+}  // namespace
+}  // namespace bulwark::mainproc

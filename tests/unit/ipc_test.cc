@@ -1,0 +1,121 @@
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "ipc/channel.h"
+#include "ipc/limits.h"
+#include "ipc/main_authd.h"
+#include "ipc/main_worker.h"
+#include "ipc/worker_authd.h"
+
+namespace bulwark::ipc {
+namespace {
+
+template <typename M>
+M roundTrip(const M& m) {
+  auto f = encodeFrame(m);
+  auto back = decodeFrame<M>(f);
+  EXPECT_TRUE(back) << (back ? "" : back.error().message);
+  return std::move(*back);
+}
+
+TEST(IpcCodec, RoundTripsEveryMessage) {
+  WorkerInit init;
+  init.cert_chain_pem = "PEM";
+  init.dns = {"192.168.99.1", "fd00::1"};
+  init.split_include = {"10.0.0.0/255.0.0.0"};
+  init.netmask = "255.255.255.0";
+  auto i2 = roundTrip(init);
+  EXPECT_EQ(i2.dns, init.dns);
+  EXPECT_EQ(i2.split_include, init.split_include);
+  EXPECT_EQ(i2.cert_chain_pem, "PEM");
+  EXPECT_EQ(roundTrip(TunnelReady{7, "192.168.99.2"}).client_address, "192.168.99.2");
+  EXPECT_EQ(roundTrip(TunnelRefused{"full"}).reason, "full");
+  EXPECT_EQ(roundTrip(Terminate{"bye"}).reason, "bye");
+  EXPECT_EQ(roundTrip(Stats{1, 2}).bytes_out, 2u);
+  EXPECT_EQ(roundTrip(TunnelClosed{CloseReason::kIdle, {3, 4}}).reason, CloseReason::kIdle);
+  EXPECT_EQ(roundTrip(SignRequest{SignKind::kRsaPrivate, 3, "abc"}).data, "abc");
+  EXPECT_EQ(roundTrip(SignReply{true, "sig"}).signature, "sig");
+  EXPECT_EQ(roundTrip(AuthPassword{"alice", SecretBuffer("pw")}).password.view(), "pw");
+  EXPECT_EQ(roundTrip(AuthReply{AuthOutcome::kRetry, "again", SecretBuffer()}).outcome,
+            AuthOutcome::kRetry);
+  EXPECT_EQ(roundTrip(CookieCheck{SecretBuffer("c")}).cookie.view(), "c");
+  EXPECT_EQ(roundTrip(CookieReply{true, "bob", 9}).session_id, 9u);
+  roundTrip(Logout{});
+  EXPECT_EQ(roundTrip(WorkerAttach{5, "10.0.0.2:1"}).peer, "10.0.0.2:1");
+  EXPECT_EQ(roundTrip(WorkerGone{5}).worker_id, 5u);
+  EXPECT_EQ(roundTrip(RevokeSession{6}).session_id, 6u);
+  EXPECT_EQ(roundTrip(RevokeUser{"eve"}).username, "eve");
+  EXPECT_EQ(roundTrip(SessionGrant{1, 2, "u"}).username, "u");
+  EXPECT_EQ(roundTrip(SessionEnded{8}).session_id, 8u);
+  EXPECT_EQ(roundTrip(KillWorker{4}).worker_id, 4u);
+}
+
+TEST(IpcCodec, RejectsTruncatedTrailingAndOverCap) {
+  auto f = encodeFrame(CookieReply{true, "bob", 9});
+  Frame cut{f.type, std::vector<std::byte>(f.payload.begin(), f.payload.end() - 1), {}};
+  EXPECT_FALSE(decodeFrame<CookieReply>(cut));
+  Frame extra{f.type, f.payload, {}};
+  extra.payload.push_back(std::byte{0});
+  EXPECT_FALSE(decodeFrame<CookieReply>(extra));
+  EXPECT_FALSE(decodeFrame<SessionGrant>(f));  // wrong type
+  auto big = encodeFrame(AuthPassword{std::string(kMaxUsername + 1, 'u'), SecretBuffer("p")});
+  EXPECT_FALSE(decodeFrame<AuthPassword>(big));
+  Frame bad_bool = encodeFrame(CookieReply{true, "b", 1});
+  bad_bool.payload[0] = std::byte{2};
+  EXPECT_FALSE(decodeFrame<CookieReply>(bad_bool));
+  Frame bad_enum = encodeFrame(AuthReply{AuthOutcome::kDenied, "", SecretBuffer()});
+  bad_enum.payload[0] = std::byte{9};
+  EXPECT_FALSE(decodeFrame<AuthReply>(bad_enum));
+}
+
+TEST(IpcChannel, SendsFramesAndOneFd) {
+  auto pair = makeChannelPair();
+  ASSERT_TRUE(pair);
+  Channel a(std::move(pair->first), kMainWorkerCap);
+  Channel b(std::move(pair->second), kMainWorkerCap);
+  int p[2];
+  ASSERT_EQ(pipe2(p, O_CLOEXEC), 0);
+  ASSERT_TRUE(a.sendMessage(TunnelReady{1, "192.168.99.2"}, p[1]));
+  ::close(p[1]);
+  auto f = b.receive();
+  ASSERT_TRUE(f);
+  ASSERT_TRUE(f->fd.valid());
+  EXPECT_EQ(::write(f->fd.get(), "x", 1), 1);  // the passed fd is the pipe's write end
+  char c = 0;
+  EXPECT_EQ(::read(p[0], &c, 1), 1);
+  EXPECT_EQ(c, 'x');
+  ::close(p[0]);
+  EXPECT_EQ(decodeFrame<TunnelReady>(*f)->client_address, "192.168.99.2");
+}
+
+TEST(IpcChannel, ReceiverRejectsFramesOverItsCap) {
+  auto pair = makeChannelPair();
+  Channel big(std::move(pair->first), kMainWorkerCap);
+  Channel small(std::move(pair->second), kWorkerAuthdCap);
+  TunnelRefused huge{std::string(kWorkerAuthdCap + 10, 'x')};
+  ASSERT_TRUE(big.sendMessage(huge));
+  EXPECT_FALSE(small.receive());
+}
+
+TEST(IpcChannel, PeerCloseIsReported) {
+  auto pair = makeChannelPair();
+  Channel a(std::move(pair->first), kMainWorkerCap);
+  Channel b(std::move(pair->second), kMainWorkerCap);
+  a.close();
+  auto f = b.receive();
+  ASSERT_FALSE(f);
+  EXPECT_EQ(f.error().message, kPeerClosed);
+}
+
+TEST(IpcFrame, ParseFrameChecksHeaderAndCap) {
+  std::byte two[2] = {std::byte{0}, std::byte{1}};
+  EXPECT_TRUE(parseFrame(std::span(two, 2), 0));
+  EXPECT_FALSE(parseFrame(std::span(two, 1), 10));
+  std::vector<std::byte> over(2 + 11);
+  EXPECT_FALSE(parseFrame(over, 10));
+}
+
+}  // namespace
+}  // namespace bulwark::ipc
