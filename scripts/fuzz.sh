@@ -19,7 +19,7 @@ fi
 for t in "${targets[@]}"; do
   mkdir -p "$B/corpus/$t"
   echo "== fuzzing $t for ${FUZZ_SECONDS}s"
-  "$B/$t" -max_total_time="$FUZZ_SECONDS" -print_final_stats=0 -close_fd_mask=3 \
+  "$B/$t" -max_total_time="$FUZZ_SECONDS" -print_final_stats=0 -close_fd_mask=3 -artifact_prefix="$B/" \
     "$B/corpus/$t" "fuzz/corpus/$t" 2>&1 | tail -n 3
 done
 echo "== fuzzing: no crashes"

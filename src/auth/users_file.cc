@@ -18,6 +18,8 @@ namespace {
 
 Result<UserEntry> parseEntry(std::string_view line, std::size_t lineno) {
   auto where = "line " + std::to_string(lineno) + ": ";
+  for (char c : line)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return fail(where + "control character");
   auto c1 = line.find(':');
   auto c2 = c1 == std::string_view::npos ? c1 : line.find(':', c1 + 1);
   if (c2 == std::string_view::npos) return fail(where + "expected name:groups:hash");
@@ -47,9 +49,10 @@ Result<UsersFile> parseUsersFile(std::string_view text) {
     std::string_view line = text.substr(0, nl);
     text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
     ++lineno;
+    std::string_view raw = line;  // comments are kept byte for byte
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty() || line.front() == '#') {
-      f.lines_.push_back({std::nullopt, std::string(line)});
+      f.lines_.push_back({std::nullopt, std::string(raw)});
       continue;
     }
     auto e = parseEntry(line, lineno);

@@ -51,6 +51,8 @@ TEST(UsersFile, RejectsMalformedLines) {
   EXPECT_EQ(parseUsersFile("#c\nbad name:*:x\n").error().message, "line 2: invalid user name 'bad name'");
   EXPECT_EQ(parseUsersFile("a:*:x\na:*:y\n").error().message, "line 2: duplicate user 'a'");
   EXPECT_FALSE(parseUsersFile("a:*:x:y\n"));
+  // Found by users_file_fuzz: a stray CR would not survive a rewrite.
+  EXPECT_EQ(parseUsersFile("a:*:x\r\r\n").error().message, "line 1: control character");
 }
 
 TEST(UsersFile, MutatorsAndTheirErrors) {
