@@ -25,7 +25,7 @@ chmod 755 "$WORK"
 PIDS=()
 SERVER_PID=""
 CLIENT_PID=""
-TEST_NAME=$(basename "$0" .sh)
+TEST_NAME=${TEST_NAME:-$(basename "$0" .sh)}
 
 log() { echo "[$TEST_NAME] $*"; }
 
