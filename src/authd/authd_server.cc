@@ -164,7 +164,7 @@ void AuthdServer::answerPassword(WorkerPeer& p, const ipc::Frame& f) {
     } else {
       reply.outcome = ipc::AuthOutcome::kDenied;
       reply.message = "Login refused: " + issued.error().message + ".";
-      spdlog::warn("login refused user={} peer={}: {}", req->username, p.peer,
+      spdlog::warn("login refused user={} peer={}: {}", logSafe(req->username), p.peer,
                    issued.error().message);
     }
   } else {
@@ -172,7 +172,7 @@ void AuthdServer::answerPassword(WorkerPeer& p, const ipc::Frame& f) {
     bool last = p.failed_logins >= kMaxPasswordAttempts;
     reply.outcome = last ? ipc::AuthOutcome::kDenied : ipc::AuthOutcome::kRetry;
     reply.message = last ? "Authentication failed." : "Login failed.";
-    spdlog::warn("login failed user={} peer={} reason={} attempt={}", req->username, p.peer,
+    spdlog::warn("login failed user={} peer={} reason={} attempt={}", logSafe(req->username), p.peer,
                  verdictName(v), p.failed_logins);
   }
   if (!p.channel.send(ipc::encodeFrame(reply))) dropWorker(p.worker_id, "send failed");

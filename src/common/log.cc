@@ -17,4 +17,21 @@ void initLogging(std::string_view role, bool debug) {
   spdlog::set_default_logger(logger);
 }
 
+std::string logSafe(std::string_view untrusted) {
+  constexpr std::size_t kMax = 64;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : untrusted.substr(0, kMax)) {
+    if (c >= 0x20 && c < 0x7f && c != '\\') {
+      out += static_cast<char>(c);
+    } else {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  if (untrusted.size() > kMax) out += "...";
+  return out;
+}
+
 }  // namespace bulwark

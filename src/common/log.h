@@ -7,10 +7,16 @@
 
 #include <spdlog/spdlog.h>
 
+#include <string>
 #include <string_view>
 
 namespace bulwark {
 
 void initLogging(std::string_view role, bool debug = false);
+
+// Client-supplied text (user names, ...) made safe for one log line:
+// non-printable bytes become \xNN and the result is capped at 64 bytes, so
+// nobody can forge or flood log lines through a login form.
+std::string logSafe(std::string_view untrusted);
 
 }  // namespace bulwark

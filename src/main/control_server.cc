@@ -72,8 +72,9 @@ Result<std::unique_ptr<ControlServer>> ControlServer::open(const std::string& pa
   ::unlink(path.c_str());
   if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0)
     return fail("bind " + path + ": " + std::strerror(errno));
-  ::chown(path.c_str(), 0, has_admin_group ? admin_gid : 0);
-  ::chmod(path.c_str(), has_admin_group ? 0660 : 0600);
+  if (::chown(path.c_str(), 0, has_admin_group ? admin_gid : 0) != 0 ||
+      ::chmod(path.c_str(), has_admin_group ? 0660 : 0600) != 0)
+    return fail("cannot set owner/mode of " + path + ": " + std::strerror(errno));
   if (::listen(fd.get(), 16) != 0) return fail(std::string("listen: ") + std::strerror(errno));
   auto s = std::unique_ptr<ControlServer>(
       new ControlServer(std::move(fd), admin_gid, has_admin_group, loop, handler));

@@ -83,7 +83,7 @@ HttpSession::Next HttpSession::answerLogin(const http::Request& req) {
     case ipc::AuthOutcome::kRetry:
       return sendForm(reply->message);
     case ipc::AuthOutcome::kDenied:
-      return refuse(401, "Authentication failed", "login denied for " + user);
+      return refuse(401, "Authentication failed", "login denied for " + logSafe(user));
     case ipc::AuthOutcome::kSuccess:
       break;
   }

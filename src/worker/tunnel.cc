@@ -149,7 +149,7 @@ void Tunnel::writeToTun(std::span<const std::byte> packet) {
   stats_.bytes_in += packet.size();
   last_data_ = Clock::now();
   // A full TUN queue drops the packet, as a router would.
-  (void)::write(granted_.tun.get(), packet.data(), packet.size());
+  if (::write(granted_.tun.get(), packet.data(), packet.size()) < 0) ++dropped_tun_;
 }
 
 // ---- gateway -> client ----
@@ -241,6 +241,7 @@ void Tunnel::finish(ipc::CloseReason reason, std::uint8_t frame_to_client) {
   }
   tls_.shutdown();
   (void)main_.sendMessage(ipc::TunnelClosed{reason, stats_});
+  if (dropped_tun_ > 0) spdlog::info("{}: {} packets dropped at a full TUN queue", peer_, dropped_tun_);
   if (dropped_spoofed_ > 0) spdlog::warn("{}: dropped {} packets with a spoofed source", peer_, dropped_spoofed_);
 }
 

@@ -63,6 +63,7 @@ class Tunnel {
   ipc::Stats stats_;
   ipc::Stats reported_;
   std::uint64_t dropped_spoofed_ = 0;
+  std::uint64_t dropped_tun_ = 0;
   Clock::time_point last_rx_;
   Clock::time_point last_data_;
   Clock::time_point last_report_;

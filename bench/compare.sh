@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs ../shared/tools/vpn-bench/vpn-bench.sh against ocserv and against
+# Bulwark back to back on this machine (same harness, same knobs) and prints
+# Bulwark/ocserv ratios of the main figures. Needs root.
+#   bench/compare.sh                       # TLS-only throughput, setup, 50 clients, memory
+#   TESTS=tls,setup RUNS=3 bench/compare.sh
+#   VPN_BENCH=/path/to/vpn-bench.sh bench/compare.sh
+# Results: $OUT_DIR (default /tmp/bulwark-bench)/{ocserv,bulwark}-N.json.
+# Bulwark has no DTLS yet, so the comparison is TLS only (openconnect --no-dtls
+# on both sides); `dtls` in TESTS would measure Bulwark over TLS.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+VPN_BENCH=${VPN_BENCH:-$here/../shared/tools/vpn-bench/vpn-bench.sh}
+TESTS=${TESTS:-tls,setup,multi}
+RUNS=${RUNS:-1}
+OUT_DIR=${OUT_DIR:-/tmp/bulwark-bench}
+export BULWARK_BIN_DIR=${BULWARK_BIN_DIR:-$here/build}
+[[ -x $VPN_BENCH ]] || { echo "vpn-bench not found at $VPN_BENCH (set VPN_BENCH)" >&2; exit 1; }
+[[ -x $BULWARK_BIN_DIR/bulwarkd ]] || { echo "build first: scripts/build.sh" >&2; exit 1; }
+mkdir -p "$OUT_DIR"
+
+for i in $(seq 1 "$RUNS"); do
+  echo "== run $i/$RUNS: ocserv"
+  SERVER=ocserv TESTS=$TESTS OUT_JSON=$OUT_DIR/ocserv-$i.json "$VPN_BENCH" >"$OUT_DIR/ocserv-$i.log" 2>&1 ||
+    { tail -20 "$OUT_DIR/ocserv-$i.log"; exit 1; }
+  echo "== run $i/$RUNS: bulwark"
+  SERVER=custom SERVER_LABEL="bulwark $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo dev)" \
+    CUSTOM_SERVER_CMD="$here/bench/launch-bulwark.sh {LISTEN_IP} {PORT} {CERT} {KEY} {POOL_NET} {POOL_MASK} {PASSWD_FILE} {WORKDIR}" \
+    TESTS=$TESTS OUT_JSON=$OUT_DIR/bulwark-$i.json "$VPN_BENCH" >"$OUT_DIR/bulwark-$i.log" 2>&1 ||
+    { tail -20 "$OUT_DIR/bulwark-$i.log"; exit 1; }
+done
+
+# Median over runs of one figure in one server's JSONs.
+median() {
+  local server=$1 path=$2
+  jq -s "[.[] | $path | select(. != null)] | sort | if length == 0 then null else .[(length-1)/2|floor] end" \
+    "$OUT_DIR/$server"-*.json
+}
+
+printf '\n%-44s %12s %12s %9s  %s\n' "figure (median of $RUNS)" ocserv bulwark ratio "better if"
+row() {
+  local label=$1 path=$2 better=$3 o b
+  o=$(median ocserv "$path")
+  b=$(median bulwark "$path")
+  [[ $o == null || $b == null ]] && return 0
+  printf '%-44s %12s %12s %9s  %s\n' "$label" "$o" "$b" \
+    "$(awk -v o="$o" -v b="$b" 'BEGIN { if (o == 0) print "-"; else printf "%.2f", b / o }')" "$better"
+}
+row "TLS-only TCP c->s Mbit/s" '.vpn_tls.tcp_fwd.mbps' higher
+row "TLS-only TCP s->c Mbit/s" '.vpn_tls.tcp_rev.mbps' higher
+row "TLS-only server CPU-s/GB c->s" '.vpn_tls.tcp_fwd.cpu.server_s_per_gb' lower
+row "TLS-only server CPU-s/GB s->c" '.vpn_tls.tcp_rev.cpu.server_s_per_gb' lower
+row "TLS-only UDP received Mbit/s" '.vpn_tls.udp[0].recv_mbps' higher
+row "DTLS (default) TCP c->s Mbit/s" '.vpn_dtls.tcp_fwd.mbps' higher
+row "setup: first ping ms (median)" '.setup.summary.ping_ms.median' lower
+row "setup: CSTP connected ms (median)" '.setup.summary.cstp_connected_ms.median' lower
+row "setup: server CPU ms per connect" '.setup.server_cpu_ms_per_connect' lower
+row "50 clients: tunnels up" '.multi.tunnels_up' higher
+row "50 clients: server CPU ms per connect" '.multi.server_cpu_ms_per_connect' lower
+row "memory per session PSS KiB" '.memory.per_session.pss_kib' lower
+row "memory per session RSS KiB" '.memory.per_session.rss_kib' lower
+echo
+echo "JSON and logs: $OUT_DIR"
