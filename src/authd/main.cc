@@ -4,6 +4,7 @@
 // so no other process of the same uid can read its memory.
 #include <sys/prctl.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -21,24 +22,14 @@ struct AuthdArgs {
   bool debug = false;
 };
 
-bool parseArgs(int argc, char** argv, AuthdArgs& a) {
-  for (int i = 1; i < argc; ++i) {
-    std::string k = argv[i];
-    if (k == "--debug") {
-      a.debug = true;
-      continue;
-    }
-    if (i + 1 >= argc) return false;
-    std::string v = argv[++i];
-    if (k == "--cert") a.cert = v;
-    else if (k == "--key") a.key = v;
-    else if (k == "--users") a.users = v;
-    else if (k == "--cookie-grace") a.cookie_grace = std::stol(v);
-    else if (k == "--session-lifetime") a.session_lifetime = std::stol(v);
-    else if (k == "--max-per-user") a.max_per_user = std::stol(v);
-    else return false;
-  }
-  return !a.cert.empty() && !a.key.empty() && !a.users.empty();
+void defineArgs(CLI::App& app, AuthdArgs& a) {
+  app.add_option("--cert", a.cert)->required();
+  app.add_option("--key", a.key)->required();
+  app.add_option("--users", a.users)->required();
+  app.add_option("--cookie-grace", a.cookie_grace);
+  app.add_option("--session-lifetime", a.session_lifetime);
+  app.add_option("--max-per-user", a.max_per_user);
+  app.add_flag("--debug", a.debug);
 }
 
 std::string readFile(const std::string& path) {
@@ -53,10 +44,9 @@ std::string readFile(const std::string& path) {
 int main(int argc, char** argv) {
   using namespace bulwark;
   AuthdArgs args;
-  if (!parseArgs(argc, argv, args)) {
-    std::fprintf(stderr, "bulwark-authd is started by bulwarkd, not by hand\n");
-    return 2;
-  }
+  CLI::App app{"bulwark-authd is started by bulwarkd, not by hand"};
+  defineArgs(app, args);
+  CLI11_PARSE(app, argc, argv);
   initLogging("authd", args.debug);
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   auto signer = tls::KeySigner::load(args.key, readFile(args.cert));

@@ -374,7 +374,9 @@ void Gateway::reapChildren() {
 }
 
 void Gateway::workerExited(WorkerRecord& w, int status) {
-  if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL && WTERMSIG(status) != SIGTERM)
+  if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS)
+    spdlog::error("worker {} ({}) killed by its seccomp policy (forbidden syscall)", w.id, w.peer);
+  else if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL && WTERMSIG(status) != SIGTERM)
     spdlog::error("worker {} ({}) died from signal {}", w.id, w.peer, WTERMSIG(status));
   if (w.token != 0) loop_.remove(w.token);
   authd_.send(ipc::encodeFrame(ipc::WorkerGone{w.id}));

@@ -6,6 +6,7 @@
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <ctime>
 #include <string>
@@ -19,28 +20,19 @@ namespace {
 
 struct WorkerArgs {
   std::uint64_t worker_id = 0;
-  long uid = -1, gid = -1;
+  uid_t uid = 0;
+  gid_t gid = 0;
   std::string root, peer;
   bool debug = false;
 };
 
-bool parseArgs(int argc, char** argv, WorkerArgs& a) {
-  for (int i = 1; i < argc; ++i) {
-    std::string k = argv[i];
-    if (k == "--debug") {
-      a.debug = true;
-      continue;
-    }
-    if (i + 1 >= argc) return false;
-    std::string v = argv[++i];
-    if (k == "--worker-id") a.worker_id = std::stoull(v);
-    else if (k == "--uid") a.uid = std::stol(v);
-    else if (k == "--gid") a.gid = std::stol(v);
-    else if (k == "--root") a.root = v;
-    else if (k == "--peer") a.peer = v;
-    else return false;
-  }
-  return a.uid > 0 && a.gid > 0 && !a.root.empty();
+void defineArgs(CLI::App& app, WorkerArgs& a) {
+  app.add_option("--worker-id", a.worker_id)->required();
+  app.add_option("--uid", a.uid)->required()->check(CLI::PositiveNumber);
+  app.add_option("--gid", a.gid)->required()->check(CLI::PositiveNumber);
+  app.add_option("--root", a.root)->required();
+  app.add_option("--peer", a.peer);
+  app.add_flag("--debug", a.debug);
 }
 
 // Everything that reads files must happen before the chroot.
@@ -56,15 +48,12 @@ void preloadLibraries() {
 int main(int argc, char** argv) {
   using namespace bulwark;
   WorkerArgs args;
-  try {
-    if (!parseArgs(argc, argv, args)) throw std::invalid_argument("args");
-  } catch (const std::exception&) {
-    std::fprintf(stderr, "bulwark-worker is started by bulwarkd, not by hand\n");
-    return 2;
-  }
+  CLI::App app{"bulwark-worker is started by bulwarkd, not by hand"};
+  defineArgs(app, args);
+  CLI11_PARSE(app, argc, argv);
   initLogging("worker", args.debug);
   preloadLibraries();
-  privsep::SandboxSpec spec{static_cast<uid_t>(args.uid), static_cast<gid_t>(args.gid), args.root};
+  privsep::SandboxSpec spec{args.uid, args.gid, args.root};
   if (auto r = privsep::enterSandbox(spec); !r) {
     spdlog::critical("sandbox setup failed, exiting: {}", r.error().message);
     return 1;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The worker serving a live tunnel runs as the unprivileged user with no
-# capabilities, NO_NEW_PRIVS and an empty root directory.
+# capabilities, NO_NEW_PRIVS, a seccomp filter and an empty root directory.
 source "$(dirname "$0")/lib.sh"
 e2e_setup
 start_server
@@ -17,9 +17,10 @@ grep -qE "^Groups:\s*$" "$status" || fail "supplementary groups: $(grep ^Groups 
 grep -qE "^CapEff:\s+0000000000000000$" "$status" || fail "$(grep ^CapEff "$status")"
 grep -qE "^CapPrm:\s+0000000000000000$" "$status" || fail "$(grep ^CapPrm "$status")"
 grep -qE "^NoNewPrivs:\s+1$" "$status" || fail "$(grep ^NoNewPrivs "$status")"
+grep -qE "^Seccomp:\s+2$" "$status" || fail "seccomp filter not active: $(grep ^Seccomp "$status")"
 root=$(readlink "/proc/$pid/root")
 [[ $root == "$WORK/run/empty" ]] || fail "root is $root"
 [[ -z $(ls -A "/proc/$pid/root") ]] || fail "worker root is not empty"
-log "worker $pid: uid nobody, CapEff 0, NoNewPrivs 1, root $root (empty); $(grep ^Seccomp "$status") (seccomp is its own issue)"
+log "worker $pid: uid nobody, CapEff 0, NoNewPrivs 1, Seccomp 2 (filter), root $root (empty)"
 # The worker holds no private key: the key file is not among its open files.
 if ls -l "/proc/$pid/fd" | grep -q "server-key.pem"; then fail "worker has the key file open"; fi

@@ -1,0 +1,91 @@
+// The worker's seccomp policy really kills: a child process installs it and
+// then attempts what an attacker who owns a worker would try first.
+#include "privsep/seccomp_policy.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <functional>
+
+namespace bulwark::privsep {
+namespace {
+
+// Runs `attempt` in a child under the worker policy; returns its wait status.
+int underWorkerPolicy(const std::function<void()>& attempt) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (!installSeccompPolicy(SandboxRole::kWorker)) _exit(100);
+    attempt();
+    _exit(0);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return status;
+}
+
+bool killedBySeccomp(int status) {
+#ifdef BULWARK_SECCOMP_TRAP
+  return WIFEXITED(status) && WEXITSTATUS(status) == 159;
+#else
+  return WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS;
+#endif
+}
+
+TEST(SeccompPolicy, AllowedCallsStillWork) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  int status = underWorkerPolicy([&] {
+    void* p = mmap(nullptr, 65536, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) _exit(1);
+    static_cast<char*>(p)[0] = 1;
+    if (write(fds[1], "ok", 2) != 2) _exit(2);
+    std::string s(100000, 'x');  // malloc
+    (void)s;
+  });
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  char buf[2];
+  EXPECT_EQ(read(fds[0], buf, 2), 2);
+  close(fds[0]);
+  close(fds[1]);
+}
+
+TEST(SeccompPolicy, OpeningAFileKills) {
+  EXPECT_TRUE(killedBySeccomp(underWorkerPolicy([] { open("/etc/passwd", O_RDONLY); })));
+  EXPECT_TRUE(killedBySeccomp(underWorkerPolicy([] { openat(AT_FDCWD, "/etc/passwd", O_RDONLY); })));
+}
+
+TEST(SeccompPolicy, ExecKills) {
+  EXPECT_TRUE(killedBySeccomp(underWorkerPolicy([] {
+    char* const argv[] = {const_cast<char*>("/bin/sh"), nullptr};
+    execve("/bin/sh", argv, nullptr);
+  })));
+}
+
+TEST(SeccompPolicy, NewSocketsAndForksKill) {
+  EXPECT_TRUE(killedBySeccomp(underWorkerPolicy([] { socket(AF_INET, SOCK_STREAM, 0); })));
+  EXPECT_TRUE(killedBySeccomp(underWorkerPolicy([] { syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0); })));
+}
+
+TEST(SeccompPolicy, ExecutableMemoryKills) {
+  EXPECT_TRUE(killedBySeccomp(underWorkerPolicy([] {
+    mmap(nullptr, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  })));
+  EXPECT_TRUE(killedBySeccomp(underWorkerPolicy([] {
+    void* p = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    mprotect(p, 4096, PROT_READ | PROT_EXEC);
+  })));
+}
+
+TEST(SeccompPolicy, PtraceAndIoctlKill) {
+  EXPECT_TRUE(killedBySeccomp(underWorkerPolicy([] { syscall(SYS_ptrace, 0, 0, 0, 0); })));
+  EXPECT_TRUE(killedBySeccomp(underWorkerPolicy([] { ioctl(0, 0x5401 /* TCGETS */, nullptr); })));
+}
+
+}  // namespace
+}  // namespace bulwark::privsep
