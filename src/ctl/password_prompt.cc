@@ -36,10 +36,10 @@ Result<SecretBuffer> promptOnce(int tty, const char* prompt) {
   if (have_term) {
     termios quiet = old;
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    tcsetattr(tty, TCSAFLUSH, &quiet);
+    tcsetattr(tty, TCSANOW, &quiet);
   }
   auto pw = readLine(tty);
-  if (have_term) tcsetattr(tty, TCSAFLUSH, &old);
+  if (have_term) tcsetattr(tty, TCSANOW, &old);
   ::write(tty, "\n", 1);
   return pw;
 }
