@@ -3,6 +3,7 @@
 // bulwarkd with fork+exec; fd 3 is its channel to main. It is not dumpable,
 // so no other process of the same uid can read its memory.
 #include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
@@ -48,6 +49,8 @@ int main(int argc, char** argv) {
   defineArgs(app, args);
   CLI11_PARSE(app, argc, argv);
   initLogging("authd", args.debug);
+  rlimit no_core{0, 0};
+  setrlimit(RLIMIT_CORE, &no_core);
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   auto signer = tls::KeySigner::load(args.key, readFile(args.cert));
   if (!signer) {

@@ -30,7 +30,7 @@ Result<SecretBuffer> readLine(int fd) {
 }
 
 Result<SecretBuffer> promptOnce(int tty, const char* prompt) {
-  ::write(tty, prompt, std::char_traits<char>::length(prompt));
+  if (::write(tty, prompt, std::char_traits<char>::length(prompt)) < 0) return fail("cannot write to the terminal");
   termios old{};
   bool have_term = tcgetattr(tty, &old) == 0;
   if (have_term) {
@@ -40,7 +40,7 @@ Result<SecretBuffer> promptOnce(int tty, const char* prompt) {
   }
   auto pw = readLine(tty);
   if (have_term) tcsetattr(tty, TCSANOW, &old);
-  ::write(tty, "\n", 1);
+  (void)!::write(tty, "\n", 1);
   return pw;
 }
 

@@ -5,6 +5,8 @@
 //   bulwarkd --config /etc/bulwark/bulwark.toml --foreground
 //   bulwarkd --config FILE --check      # validate the config and exit
 #include <fcntl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -56,6 +58,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bulwarkd: must start as root (TUN devices, worker sandboxing)\n");
     return 1;
   }
+  // No core dumps for any role (children inherit the limit), and main's
+  // memory is not readable by other processes of its uid.
+  rlimit no_core{0, 0};
+  setrlimit(RLIMIT_CORE, &no_core);
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (!foreground) daemonize();
   bulwark::initLogging("bulwarkd", debug);
   bulwark::mainproc::Gateway gateway(std::move(*cfg), config_path, debug);

@@ -42,6 +42,7 @@ fail() {
 cleanup() {
   local rc=$?
   set +e
+  exec 2>/dev/null  # bash reports every killed background job; not news here
   for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
   for ns in "$NS_C" "$NS_S"; do
     ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
@@ -52,7 +53,7 @@ cleanup() {
     rm -rf "$WORK"
     echo "PASS [$TEST_NAME]"
   else
-    echo "[$TEST_NAME] kept $WORK for inspection" >&2
+    echo "[$TEST_NAME] kept $WORK for inspection"
   fi
   exit $rc
 }

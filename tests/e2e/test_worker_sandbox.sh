@@ -24,3 +24,12 @@ root=$(readlink "/proc/$pid/root")
 log "worker $pid: uid nobody, CapEff 0, NoNewPrivs 1, Seccomp 2 (filter), root $root (empty)"
 # The worker holds no private key: the key file is not among its open files.
 if ls -l "/proc/$pid/fd" | grep -q "server-key.pem"; then fail "worker has the key file open"; fi
+# The worker's memory holds no private-key bytes; authd's does (this proves
+# the scan can find the key where it is).
+authd=$(in_server pgrep -x bulwark-authd | head -1)
+set +e
+python3 "$SRC/tests/e2e/scan_memory.py" "$authd" "$WORK/server-key.pem"; in_authd=$?
+python3 "$SRC/tests/e2e/scan_memory.py" "$pid" "$WORK/server-key.pem"; in_worker=$?
+set -e
+[[ $in_authd -eq 0 ]] || fail "memory scan could not find the key in authd (scan broken? rc $in_authd)"
+[[ $in_worker -eq 1 ]] || fail "private key bytes found in the worker's memory (rc $in_worker)"

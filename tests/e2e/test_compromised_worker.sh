@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# What an attacker who runs code inside a worker gets: nothing. gdb injects
+# open("/etc/passwd"), execve("/bin/sh") and socket() into the live worker of
+# one client (as an exploit would); each call kills that worker with SIGSYS,
+# main logs it, and the 5 other tunnels keep passing traffic without a
+# reconnect. A worker crashing (SIGSEGV) is contained the same way.
+source "$(dirname "$0")/lib.sh"
+command -v gdb >/dev/null || fail "gdb is needed (apt-get install gdb)"
+e2e_setup
+start_server
+add_user alice alicepass
+export E2E_NO_ROUTES=1
+N=6
+declare -a OCPID
+oc_cmd
+for i in $(seq 1 $N); do
+  "${OC[@]}" -u alice --passwd-on-stdin --interface "bt$i" "https://$SERVER_IP/" \
+    <<<alicepass >"$WORK/client-bt$i.log" 2>&1 &
+  OCPID[$i]=$!
+  PIDS+=($!)
+done
+all_up() { for i in $(seq 1 $N); do [[ -s $WORK/up.bt$i ]] || return 1; done; }
+wait_until 60 all_up || fail "not all clients came up"
+
+# The worker serving client i: match its TCP peer port with the client's.
+worker_of() {
+  local port
+  port=$(in_client ss -Htnp state established | grep "pid=${OCPID[$1]}," | awk '{print $3}' | sed 's/.*://')
+  [[ -n $port ]] || return 1
+  in_server ss -Htnp state established | grep -F ":$port " | grep -o 'bulwark-worker",pid=[0-9]*' |
+    sed 's/.*pid=//' | head -1
+}
+bystanders_ok() {
+  for i in $(seq 2 $N); do in_client ping -c 1 -W 2 -I "bt$i" "$GATEWAY_TUN_IP" >/dev/null || return 1; done
+}
+victim_up() { in_client ping -c 1 -W 1 -I bt1 "$GATEWAY_TUN_IP"; }
+kills() { grep -c "killed by its seccomp policy" "$WORK/server.log" || true; }
+
+attempt=0
+for call in 'open("/etc/passwd", 0)' 'execve("/bin/sh", 0, 0)' 'socket(2, 1, 0)'; do
+  attempt=$((attempt + 1))
+  wait_until 30 victim_up || fail "client 1 has no tunnel before attempt $attempt"
+  w=$(worker_of 1) || fail "cannot find client 1's worker"
+  gdb -p "$w" -batch -ex "call (int)$call" >"$WORK/gdb-$attempt.log" 2>&1 || true
+  grep -q "SIGSYS" "$WORK/gdb-$attempt.log" || fail "$call did not die by SIGSYS: $(tail -3 "$WORK/gdb-$attempt.log")"
+  wait_until 5 test "$(kills)" -ge $attempt || fail "main did not log the seccomp kill of $call"
+  ! kill -0 "$w" 2>/dev/null || fail "worker $w survived $call"
+  bystanders_ok || fail "other tunnels disturbed after $call"
+  log "$call in worker $w: killed by seccomp; 5 other tunnels fine"
+done
+
+# Crash containment: a worker dying from SIGSEGV.
+wait_until 30 victim_up || fail "client 1 did not reconnect"
+w=$(worker_of 1)
+kill -SEGV "$w"
+wait_until 5 grep -q "died from signal 11" "$WORK/server.log" || fail "main did not report the crash"
+bystanders_ok || fail "other tunnels disturbed by a crashing worker"
+server_alive || fail "bulwarkd died"
+for i in $(seq 2 $N); do
+  if grep -qiE "reconnect" "$WORK/client-bt$i.log"; then fail "bystander bt$i had to reconnect"; fi
+done
+wait_until 30 victim_up || fail "client 1 could not reconnect after its worker was killed"
