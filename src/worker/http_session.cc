@@ -28,9 +28,10 @@ HttpSession::HttpSession(const std::string& peer, const ipc::WorkerInit& init, T
                          AuthdClient& authd, ipc::Channel& main)
     : peer_(peer), init_(init), tls_(tls), authd_(authd), main_(main) {}
 
+HttpSession::~HttpSession() { secureWipe(buffer_.data(), buffer_.capacity()); }
+
 std::optional<GrantedTunnel> HttpSession::run(Deadline deadline) {
   deadline_ = deadline;
-  std::vector<std::byte> chunk(kReadChunk);
   for (;;) {
     auto parsed = http::parseRequest(buffer_);
     if (!parsed) {
@@ -38,20 +39,43 @@ std::optional<GrantedTunnel> HttpSession::run(Deadline deadline) {
       return std::nullopt;
     }
     if (parsed->request) {
-      http::Request req = std::move(*parsed->request);
-      buffer_.erase(0, parsed->consumed);
-      Next next = route(req);
+      Next next = handle(std::move(*parsed->request), parsed->consumed);
       if (next == Next::kClose) return std::nullopt;
       if (next == Next::kTunnel) return std::move(granted_);
       continue;
     }
-    auto n = tls_.read(chunk, deadline_);
-    if (!n) {
-      spdlog::debug("{}: {}", peer_, n.error().message);
-      return std::nullopt;
-    }
-    buffer_.append(reinterpret_cast<const char*>(chunk.data()), *n);
+    if (!readMore()) return std::nullopt;
   }
+}
+
+// Routes one request, then wipes every copy of its bytes we hold: a login
+// body carries the password (architecture.md property 5).
+HttpSession::Next HttpSession::handle(http::Request req, std::size_t consumed) {
+  Next next = route(req);
+  secureWipe(req.body.data(), req.body.size());
+  secureWipe(buffer_.data(), consumed);
+  buffer_.erase(0, consumed);
+  return next;
+}
+
+bool HttpSession::readMore() {
+  std::byte chunk[kReadChunk];
+  auto n = tls_.read(chunk, deadline_);
+  if (!n) {
+    spdlog::debug("{}: {}", peer_, n.error().message);
+    return false;
+  }
+  // Grow by hand so a reallocation never leaves an unwiped copy behind.
+  if (buffer_.capacity() < buffer_.size() + *n) {
+    std::string bigger;
+    bigger.reserve(2 * (buffer_.size() + *n));
+    bigger = buffer_;
+    secureWipe(buffer_.data(), buffer_.capacity());
+    buffer_.swap(bigger);
+  }
+  buffer_.append(reinterpret_cast<const char*>(chunk), *n);
+  secureWipe(chunk, *n);
+  return true;
 }
 
 HttpSession::Next HttpSession::route(const http::Request& req) {

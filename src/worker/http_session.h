@@ -25,10 +25,15 @@ class HttpSession {
  public:
   HttpSession(const std::string& peer, const ipc::WorkerInit& init, TlsStream& tls,
               AuthdClient& authd, ipc::Channel& main);
+  ~HttpSession();
+  HttpSession(const HttpSession&) = delete;
+  HttpSession& operator=(const HttpSession&) = delete;
   std::optional<GrantedTunnel> run(Deadline deadline);
 
  private:
   enum class Next { kContinue, kClose, kTunnel };
+  Next handle(http::Request req, std::size_t consumed);
+  bool readMore();
   Next route(const http::Request& req);
   Next answerLogin(const http::Request& req);
   Next answerConnect(const http::Request& req);
