@@ -37,7 +37,18 @@ bool killedBySeccomp(int status) {
 #endif
 }
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BULWARK_UNDER_ASAN 1
+#endif
+#endif
+
 TEST(SeccompPolicy, AllowedCallsStillWork) {
+#ifdef BULWARK_UNDER_ASAN
+  // ASan's runtime makes syscalls of its own that the worker policy rightly
+  // forbids; the e2e suite proves ordinary work under the policy instead.
+  GTEST_SKIP() << "not meaningful under AddressSanitizer";
+#endif
   int fds[2];
   ASSERT_EQ(pipe(fds), 0);
   int status = underWorkerPolicy([&] {
