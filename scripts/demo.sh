@@ -31,7 +31,7 @@ echo "user 'demo', password '$DEMO_PASS' (Argon2id in $WORK/users)"
 
 step "Starting bulwarkd --config $CONFIG --foreground (in $NS_S)"
 start_server
-pgrep -a -f "bulwark(d|-authd)" | sed 's/^/    /'
+ps -o pid=,args= -p "$SERVER_PID" --ppid "$SERVER_PID" | sed "s/^/    /"
 
 step "Connecting the real openconnect $(openconnect --version | head -1 | awk '{print $3}') from $NS_C"
 start_client demo "$DEMO_PASS" tun0
@@ -39,7 +39,7 @@ echo "tunnel address: $(tunnel_ip tun0); client log:"
 grep -E "Connected to HTTPS|CONNECT response|Configured as" "$WORK/client-tun0.log" | sed 's/^/    /'
 
 step "The worker serving this connection (sandboxed before the first byte)"
-wpid=$(in_server pgrep -x bulwark-worker | head -1)
+wpid=$(pgrep -P "$SERVER_PID" -x bulwark-worker | head -1)
 grep -E "^(Uid|CapEff|NoNewPrivs):" "/proc/$wpid/status" | sed 's/^/    /'
 echo "    root: $(readlink "/proc/$wpid/root") (empty)"
 

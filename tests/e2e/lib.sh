@@ -133,7 +133,8 @@ e2e_setup() {
 }
 
 start_server() {
-  in_server "$BIN/bulwarkd" --config "$CONFIG" --foreground >"$WORK/server.log" 2>&1 &
+  # Started directly (not through a function) so that $! is bulwarkd itself.
+  ip netns exec "$NS_S" "$BIN/bulwarkd" --config "$CONFIG" --foreground >"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
   PIDS+=("$SERVER_PID")
   wait_until 10 server_listening || fail "bulwarkd did not start listening"

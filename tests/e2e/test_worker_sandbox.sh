@@ -6,7 +6,7 @@ e2e_setup
 start_server
 add_user alice alicepass
 start_client alice alicepass tun0
-pid=$(in_server pgrep -x bulwark-worker | head -1)
+pid=$(pgrep -P "$SERVER_PID" -x bulwark-worker | head -1)
 [[ -n $pid ]] || fail "no bulwark-worker process"
 status=/proc/$pid/status
 nobody_uid=$(id -u nobody)
@@ -26,7 +26,7 @@ log "worker $pid: uid nobody, CapEff 0, NoNewPrivs 1, Seccomp 2 (filter), root $
 if ls -l "/proc/$pid/fd" | grep -q "server-key.pem"; then fail "worker has the key file open"; fi
 # The worker's memory holds no private-key bytes; authd's does (this proves
 # the scan can find the key where it is).
-authd=$(in_server pgrep -x bulwark-authd | head -1)
+authd=$(pgrep -P "$SERVER_PID" -x bulwark-authd)
 set +e
 python3 "$SRC/tests/e2e/scan_memory.py" "$authd" "$WORK/server-key.pem"; in_authd=$?
 python3 "$SRC/tests/e2e/scan_memory.py" "$pid" "$WORK/server-key.pem"; in_worker=$?
