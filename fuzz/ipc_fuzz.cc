@@ -32,6 +32,7 @@ void decodeAll(const Frame& f) {
   tryDecode<TunnelReady>(f);
   tryDecode<TunnelRefused>(f);
   tryDecode<Terminate>(f);
+  tryDecode<DtlsFlow>(f);
   tryDecode<Stats>(f);
   tryDecode<TunnelClosed>(f);
   tryDecode<SignRequest>(f);

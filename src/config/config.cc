@@ -35,6 +35,14 @@ Setter stringKey(std::string& out) {
   };
 }
 
+Setter boolKey(bool& out) {
+  return [&out](const toml::node& n, const std::string& key) -> Result<void> {
+    if (!n.is_boolean()) return typeError(key, "true or false");
+    out = n.value<bool>().value_or(false);
+    return {};
+  };
+}
+
 Setter uintKey(unsigned& out, std::int64_t lo, std::int64_t hi) {
   return [&out, lo, hi](const toml::node& n, const std::string& key) -> Result<void> {
     if (!n.is_integer()) return typeError(key, "an integer");
@@ -111,7 +119,8 @@ std::map<std::string, Section> schema(Config& c) {
          {"worker_user", stringKey(s.worker_user)},
          {"worker_group", stringKey(s.worker_group)},
          {"runtime_dir", stringKey(s.runtime_dir)},
-         {"admin_group", stringKey(s.admin_group)}}}},
+         {"admin_group", stringKey(s.admin_group)},
+         {"dtls", boolKey(s.dtls)}}}},
       {"network",
        {{{"pool", [&n](const toml::node& node, const std::string& key) -> Result<void> {
             if (!node.is_string()) return typeError(key, "a string like \"192.168.99.0/24\"");

@@ -29,6 +29,7 @@ struct ServerConfig {
   std::string worker_group;
   std::string runtime_dir = "/run/bulwark";
   std::string admin_group;
+  bool dtls = true;  // UDP on the same port; PSK-NEGOTIATE DTLS 1.2
 };
 
 struct NetworkConfig {

@@ -19,5 +19,6 @@ inline constexpr std::size_t kMaxAddressText = 64;
 inline constexpr std::size_t kMaxCertChain = 60 * 1024;
 inline constexpr std::size_t kMaxSignInput = 1024;
 inline constexpr std::size_t kMaxListItems = 32;
+inline constexpr std::size_t kMaxDatagram = 2048;
 
 }  // namespace bulwark::ipc

@@ -2,7 +2,8 @@
 //
 // main -> worker: WorkerInit (once, first), TunnelReady + TUN fd or
 //                 TunnelRefused (only after authd granted the session),
-//                 Terminate (admin disconnect / session end).
+//                 DtlsFlow + connected UDP fd (a DTLS ClientHello carrying
+//                 this tunnel's App-ID arrived), Terminate.
 // worker -> main: Stats (periodic, while a tunnel is up), TunnelClosed.
 // Any other type, or a message out of order, makes main kill the worker.
 // Sequence diagrams: docs/design/privsep.md.
@@ -22,6 +23,7 @@ enum class MainWorkerType : std::uint16_t {
   kTunnelReady = 2,
   kTunnelRefused = 3,
   kTerminate = 4,
+  kDtlsFlow = 5,
   kStats = 10,
   kTunnelClosed = 11,
 };
@@ -41,6 +43,7 @@ struct WorkerInit {
   std::string default_domain;
   std::vector<std::string> split_include;   // "10.0.0.0/255.0.0.0"; empty = full tunnel
   std::string banner;
+  std::uint32_t dtls_port = 0;  // 0: DTLS not offered
   void encode(Writer& w) const;
   static Result<WorkerInit> decode(Reader& r);
 };
@@ -49,6 +52,7 @@ struct TunnelReady {
   static constexpr auto kType = MainWorkerType::kTunnelReady;
   std::uint64_t session_id = 0;
   std::string client_address;  // dotted quad leased to this session
+  std::string dtls_app_id;     // hex; the ClientHello session id main routes by
   void encode(Writer& w) const;
   static Result<TunnelReady> decode(Reader& r);
 };
@@ -60,6 +64,15 @@ struct TunnelRefused {
   static Result<TunnelRefused> decode(Reader& r);
 };
 
+// The first datagram of a DTLS flow (main read only its session id) and,
+// as the fd, a UDP socket connected to the client's address and port.
+struct DtlsFlow {
+  static constexpr auto kType = MainWorkerType::kDtlsFlow;
+  std::string datagram;
+  void encode(Writer& w) const;
+  static Result<DtlsFlow> decode(Reader& r);
+};
+
 struct Terminate {
   static constexpr auto kType = MainWorkerType::kTerminate;
   std::string reason;
@@ -69,8 +82,10 @@ struct Terminate {
 
 struct Stats {
   static constexpr auto kType = MainWorkerType::kStats;
-  std::uint64_t bytes_in = 0;   // from the client into the gateway
-  std::uint64_t bytes_out = 0;  // from the gateway to the client
+  std::uint64_t bytes_in = 0;   // from the client into the gateway (both channels)
+  std::uint64_t bytes_out = 0;  // from the gateway to the client (both channels)
+  std::uint64_t dtls_bytes_in = 0;   // the part of bytes_in that came over DTLS
+  std::uint64_t dtls_bytes_out = 0;  // the part of bytes_out sent over DTLS
   void encode(Writer& w) const;
   static Result<Stats> decode(Reader& r);
 };

@@ -47,6 +47,7 @@ void WorkerInit::encode(Writer& w) const {
   w.str(default_domain);
   putList(w, split_include);
   w.str(banner);
+  w.u32(dtls_port);
 }
 
 Result<WorkerInit> WorkerInit::decode(Reader& r) {
@@ -75,17 +76,28 @@ Result<WorkerInit> WorkerInit::decode(Reader& r) {
   m.split_include = std::move(split);
   BW_TRY(banner, r.str(kMaxMessageText));
   m.banner = std::move(banner);
+  BW_TRY(dtls_port, r.u32());
+  if (dtls_port > 65535) return fail("ipc: bad DTLS port");
+  m.dtls_port = dtls_port;
   return m;
 }
 
 void TunnelReady::encode(Writer& w) const {
   w.u64(session_id);
   w.str(client_address);
+  w.str(dtls_app_id);
 }
 Result<TunnelReady> TunnelReady::decode(Reader& r) {
   BW_TRY(id, r.u64());
   BW_TRY(addr, r.str(kMaxAddressText));
-  return TunnelReady{id, std::move(addr)};
+  BW_TRY(app_id, r.str(2 * 32));
+  return TunnelReady{id, std::move(addr), std::move(app_id)};
+}
+
+void DtlsFlow::encode(Writer& w) const { w.str(datagram); }
+Result<DtlsFlow> DtlsFlow::decode(Reader& r) {
+  BW_TRY(d, r.str(kMaxDatagram));
+  return DtlsFlow{std::move(d)};
 }
 
 void TunnelRefused::encode(Writer& w) const { w.str(reason); }
@@ -103,11 +115,16 @@ Result<Terminate> Terminate::decode(Reader& r) {
 void Stats::encode(Writer& w) const {
   w.u64(bytes_in);
   w.u64(bytes_out);
+  w.u64(dtls_bytes_in);
+  w.u64(dtls_bytes_out);
 }
 Result<Stats> Stats::decode(Reader& r) {
   BW_TRY(in, r.u64());
   BW_TRY(out, r.u64());
-  return Stats{in, out};
+  BW_TRY(din, r.u64());
+  BW_TRY(dout, r.u64());
+  if (din > in || dout > out) return fail("ipc: DTLS bytes exceed total bytes");
+  return Stats{in, out, din, dout};
 }
 
 void TunnelClosed::encode(Writer& w) const {

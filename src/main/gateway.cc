@@ -7,6 +7,7 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <openssl/rand.h>
 #include <sys/wait.h>
 
 #include <cerrno>
@@ -18,6 +19,7 @@
 #include "ipc/limits.h"
 #include "ipc/main_worker.h"
 #include "privsep/spawn.h"
+#include "proto/anyconnect/dtls_hello.h"
 #include "tun/tun_device.h"
 
 namespace bulwark::mainproc {
@@ -43,6 +45,57 @@ std::string formatPeer(const sockaddr_storage& ss) {
   inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof(host));
   port = ntohs(a->sin6_port);
   return "[" + std::string(host) + "]:" + std::to_string(port);
+}
+
+struct ListenAddress {
+  sockaddr_storage storage{};
+  socklen_t length = 0;
+  ::sockaddr* address() { return reinterpret_cast<::sockaddr*>(&storage); }
+};
+
+Result<ListenAddress> listenAddress(const std::string& ip, std::uint16_t port) {
+  ListenAddress a;
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&a.storage);
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&a.storage);
+  if (inet_pton(AF_INET, ip.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(port);
+    a.length = sizeof(*v4);
+  } else if (inet_pton(AF_INET6, ip.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(port);
+    a.length = sizeof(*v6);
+  } else {
+    return fail("bad listen address " + ip);
+  }
+  return a;
+}
+
+// A UDP socket on the listen address; SO_REUSEADDR so that per-flow sockets
+// connected to one client can share the port (the kernel prefers them for
+// their peer).
+Result<UniqueFd> boundUdpSocket(ListenAddress addr) {
+  UniqueFd s(::socket(addr.storage.ss_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  int one = 1;
+  setsockopt(s.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  if (::bind(s.get(), addr.address(), addr.length) != 0)
+    return fail(std::string("bind UDP: ") + std::strerror(errno));
+  return s;
+}
+
+std::string hostOf(const std::string& peer) {
+  if (!peer.empty() && peer.front() == '[') return peer.substr(1, peer.find(']') - 1);
+  return peer.substr(0, peer.rfind(':'));
+}
+
+std::string toHex(std::string_view raw) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : raw) {
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
+  }
+  return out;
 }
 
 std::string isoTime(std::time_t t) {
@@ -105,29 +158,26 @@ Result<void> Gateway::startAuthd() {
 }
 
 Result<void> Gateway::openListener() {
-  sockaddr_storage ss{};
-  socklen_t len;
-  auto* v4 = reinterpret_cast<sockaddr_in*>(&ss);
-  auto* v6 = reinterpret_cast<sockaddr_in6*>(&ss);
-  if (inet_pton(AF_INET, cfg_.server.listen.c_str(), &v4->sin_addr) == 1) {
-    v4->sin_family = AF_INET;
-    v4->sin_port = htons(cfg_.server.port);
-    len = sizeof(*v4);
-  } else if (inet_pton(AF_INET6, cfg_.server.listen.c_str(), &v6->sin6_addr) == 1) {
-    v6->sin6_family = AF_INET6;
-    v6->sin6_port = htons(cfg_.server.port);
-    len = sizeof(*v6);
-  } else {
-    return fail("bad listen address " + cfg_.server.listen);
-  }
-  listener_.reset(::socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  auto addr = listenAddress(cfg_.server.listen, cfg_.server.port);
+  if (!addr) return fail(addr.error());
+  listener_.reset(::socket(addr->storage.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   int one = 1;
   setsockopt(listener_.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  if (::bind(listener_.get(), reinterpret_cast<sockaddr*>(&ss), len) != 0)
+  if (::bind(listener_.get(), addr->address(), addr->length) != 0)
     return fail("bind " + cfg_.server.listen + ":" + std::to_string(cfg_.server.port) + ": " +
                 std::strerror(errno));
   if (::listen(listener_.get(), 512) != 0) return fail(std::string("listen: ") + std::strerror(errno));
   loop_.add(listener_.get(), EPOLLIN, [this](std::uint32_t) { onAccept(); });
+  return cfg_.server.dtls ? openUdpListener() : Result<void>{};
+}
+
+Result<void> Gateway::openUdpListener() {
+  auto addr = listenAddress(cfg_.server.listen, cfg_.server.port);
+  if (!addr) return fail(addr.error());
+  auto sock = boundUdpSocket(*addr);
+  if (!sock) return fail(sock.error());
+  udp_ = std::move(*sock);
+  loop_.add(udp_.get(), EPOLLIN, [this](std::uint32_t) { onDatagram(); });
   return {};
 }
 
@@ -184,6 +234,7 @@ Result<void> Gateway::spawnWorker(UniqueFd client, const std::string& peer) {
   w->id = id;
   w->pid = *pid;
   w->peer = peer;
+  w->peer_ip = hostOf(peer);
   w->channel = ipc::Channel(std::move(to_main->first), ipc::kMainWorkerCap);
   w->token = loop_.add(w->channel.fd(), EPOLLIN, [this, id](std::uint32_t) { onWorkerReadable(id); });
   authd_.send(ipc::encodeFrame(ipc::WorkerAttach{id, peer}), to_authd->first.get());
@@ -207,12 +258,52 @@ ipc::WorkerInit Gateway::workerInit() const {
   m.dns = cfg_.network.dns;
   m.default_domain = cfg_.network.default_domain;
   m.split_include = cfg_.network.split_include;
+  m.dtls_port = cfg_.server.dtls ? cfg_.server.port : 0;
   return m;
 }
 
 WorkerRecord* Gateway::findWorker(std::uint64_t id) {
   auto it = workers_.find(id);
   return it == workers_.end() ? nullptr : it->second.get();
+}
+
+// ---- DTLS flow routing: the session id of a ClientHello, nothing else ----
+
+void Gateway::onDatagram() {
+  constexpr int kBatch = 16;
+  for (int i = 0; i < kBatch; ++i) {
+    std::byte buf[ipc::kMaxDatagram];
+    sockaddr_storage from{};
+    socklen_t len = sizeof(from);
+    ssize_t n = ::recvfrom(udp_.get(), buf, sizeof(buf), MSG_TRUNC,
+                           reinterpret_cast<sockaddr*>(&from), &len);
+    if (n < 0) return;
+    if (static_cast<std::size_t>(n) > sizeof(buf)) continue;
+    auto id = anyconnect::clientHelloSessionId(std::span(buf, static_cast<std::size_t>(n)));
+    if (!id || id->size() != anyconnect::kAppIdBytes) continue;
+    auto it = worker_by_app_id_.find(std::string(reinterpret_cast<const char*>(id->data()), id->size()));
+    if (it == worker_by_app_id_.end()) continue;
+    WorkerRecord* w = findWorker(it->second);
+    std::string peer = formatPeer(from);
+    // Only the tunnel's own client address may open its DTLS flow.
+    if (w == nullptr || w->state != WorkerState::kTunnel || hostOf(peer) != w->peer_ip) {
+      spdlog::warn("DTLS hello from {} with a session id that is not its own; ignored", peer);
+      continue;
+    }
+    handOverFlow(*w, from, len, std::string(reinterpret_cast<const char*>(buf), n));
+  }
+}
+
+void Gateway::handOverFlow(WorkerRecord& w, const sockaddr_storage& from, socklen_t len,
+                           std::string datagram) {
+  auto local = listenAddress(cfg_.server.listen, cfg_.server.port);
+  if (!local) return;
+  auto sock = boundUdpSocket(*local);
+  if (!sock || ::connect(sock->get(), reinterpret_cast<const sockaddr*>(&from), len) != 0) {
+    spdlog::error("DTLS flow for worker {}: {}", w.id, sock ? std::strerror(errno) : sock.error().message);
+    return;
+  }
+  w.channel.sendMessage(ipc::DtlsFlow{std::move(datagram)}, sock->get());
 }
 
 // ---- worker channel ----
@@ -318,7 +409,15 @@ void Gateway::openTunnel(WorkerRecord& w) {
     return refuseTunnel(w, r.error().message);
   s.worker_id = w.id;
   w.state = WorkerState::kTunnel;
-  w.channel.sendMessage(ipc::TunnelReady{s.id, pool::formatIpv4(*addr)}, dev->fd.get());
+  std::string app_id;
+  if (cfg_.server.dtls) {
+    // anyconnect.md 5.4: a fresh App-ID on every CONNECT.
+    w.dtls_app_id.assign(anyconnect::kAppIdBytes, '\0');
+    RAND_bytes(reinterpret_cast<unsigned char*>(w.dtls_app_id.data()), anyconnect::kAppIdBytes);
+    worker_by_app_id_[w.dtls_app_id] = w.id;
+    app_id = toHex(w.dtls_app_id);
+  }
+  w.channel.sendMessage(ipc::TunnelReady{s.id, pool::formatIpv4(*addr), app_id}, dev->fd.get());
   spdlog::info("tunnel up user={} session={} address={} dev={} peer={}", s.username, s.id,
                pool::formatIpv4(*addr), dev->name, w.peer);
 }
@@ -380,6 +479,7 @@ void Gateway::workerExited(WorkerRecord& w, int status) {
     spdlog::error("worker {} ({}) died from signal {}", w.id, w.peer, WTERMSIG(status));
   if (w.token != 0) loop_.remove(w.token);
   authd_.send(ipc::encodeFrame(ipc::WorkerGone{w.id}));
+  if (!w.dtls_app_id.empty()) worker_by_app_id_.erase(w.dtls_app_id);
   std::optional<std::uint64_t> session = w.session_id;
   std::uint64_t id = w.id;
   workers_.erase(id);  // w is gone from here on
@@ -407,7 +507,9 @@ nlohmann::json Gateway::listSessions() {
                     {"remote", w->peer},
                     {"since", isoTime(s.since)},
                     {"bytes_in", w->stats.bytes_in},
-                    {"bytes_out", w->stats.bytes_out}});
+                    {"bytes_out", w->stats.bytes_out},
+                    {"dtls_bytes_in", w->stats.dtls_bytes_in},
+                    {"dtls_bytes_out", w->stats.dtls_bytes_out}});
   }
   return list;
 }

@@ -8,6 +8,7 @@
 //   g.run();   // until SIGTERM/SIGINT
 #pragma once
 
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include <memory>
@@ -40,7 +41,11 @@ class Gateway : public ControlHandler {
  private:
   Result<void> startAuthd();
   Result<void> openListener();
+  Result<void> openUdpListener();
   void onAccept();
+  void onDatagram();
+  void handOverFlow(WorkerRecord& w, const sockaddr_storage& from, socklen_t len,
+                    std::string datagram);
   Result<void> spawnWorker(UniqueFd client, const std::string& peer);
   void onWorkerReadable(std::uint64_t worker_id);
   void onAuthdReadable();
@@ -66,6 +71,7 @@ class Gateway : public ControlHandler {
   std::string cert_chain_pem_;
   EventLoop loop_;
   UniqueFd listener_;
+  UniqueFd udp_;
   UniqueFd signal_fd_;
   ipc::Channel authd_;
   pid_t authd_pid_ = -1;
@@ -75,6 +81,7 @@ class Gateway : public ControlHandler {
   std::unordered_map<std::uint64_t, std::unique_ptr<WorkerRecord>> workers_;
   std::unordered_map<pid_t, std::uint64_t> worker_by_pid_;
   std::unordered_map<std::uint64_t, SessionRecord> sessions_;
+  std::unordered_map<std::string, std::uint64_t> worker_by_app_id_;  // raw 32 bytes
   bool running_ = true;
 };
 

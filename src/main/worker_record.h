@@ -30,6 +30,8 @@ struct WorkerRecord {
   WorkerState state = WorkerState::kServing;
   std::optional<std::uint64_t> session_id;
   ipc::Stats stats;
+  std::string dtls_app_id;  // raw bytes; empty until the tunnel is up
+  std::string peer_ip;      // the TCP peer's address: DTLS flows must come from it
 };
 
 struct SessionRecord {

@@ -143,6 +143,11 @@ HttpSession::Next HttpSession::answerConnect(const http::Request& req) {
   p.idle_timeout_seconds = init_.idle_timeout_seconds;
   p.session_timeout_seconds = init_.session_timeout_seconds;
   p.banner = init_.banner;
+  if (init_.dtls_port != 0 && connect->offers_psk_negotiate && !tunnel->info.dtls_app_id.empty()) {
+    p.dtls_app_id = tunnel->info.dtls_app_id;
+    p.dtls_port = init_.dtls_port;
+    tunnel->dtls_offered = true;
+  }
   if (!send(anyconnect::buildConnectReply(p))) return Next::kClose;
   spdlog::info("{}: tunnel for {} at {}", peer_, verdict->username, tunnel->info.client_address);
   granted_ = std::move(tunnel);

@@ -40,29 +40,82 @@ Tunnel::Tunnel(std::string peer, const ipc::WorkerInit& init, TlsStream& tls,
   inet_pton(AF_INET, granted_.info.client_address.c_str(), &client_addr_);
   int flags = fcntl(granted_.tun.get(), F_GETFL);
   fcntl(granted_.tun.get(), F_SETFL, flags | O_NONBLOCK);
-  last_rx_ = last_data_ = last_report_ = Clock::now();
+  last_rx_ = last_data_ = last_report_ = last_dtls_rx_ = Clock::now();
+  if (granted_.dtls_offered) {
+    // The PSK comes from the TLS connection that carried this CONNECT.
+    auto psk = tls::exportDtlsPsk(tls_.ssl());
+    if (psk) dtls_psk_ = std::move(*psk);
+  }
 }
 
 int Tunnel::run() {
   while (!done_) {
     bool want_out = tx_pending_ > 0 || !control_.empty() || read_wants_write_;
-    pollfd fds[3] = {
+    pollfd fds[5] = {
         {tls_.fd(), static_cast<short>(POLLIN | (want_out ? POLLOUT : 0)), 0},
         {granted_.tun.get(), static_cast<short>(tx_pending_ == 0 ? POLLIN : 0), 0},
-        {main_.fd(), POLLIN, 0}};
-    int n = tls_.pending() ? 0 : ::poll(fds, 3, 1000);
+        {main_.fd(), POLLIN, 0},
+        {dtls_ ? dtls_->fd() : -1, POLLIN, 0},
+        {dtls_pending_ ? dtls_pending_->fd() : -1, POLLIN, 0}};
+    int n = tls_.pending() ? 0 : ::poll(fds, 5, 1000);
     if (n < 0 && errno != EINTR) break;
     if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) || tls_.pending() ||
         (read_wants_write_ && (fds[0].revents & POLLOUT))) {
       if (!pumpTls()) break;
     }
     if (want_out && (fds[0].revents & POLLOUT) && !flushPending()) break;
+    if (fds[3].revents != 0) pumpDtls(dtls_, false);
+    if (fds[4].revents != 0) pumpDtls(dtls_pending_, true);
     if ((fds[1].revents & POLLIN) && !pumpTun()) break;
     if ((fds[2].revents & (POLLIN | POLLHUP)) && !onMainMessage()) break;
     if (!onTimer(Clock::now())) break;
   }
   if (!done_) finish(close_reason_, 0);
   return 0;
+}
+
+// ---- DTLS (anyconnect.md 5) ----
+
+void Tunnel::adoptDtlsFlow(ipc::Frame& frame) {
+  auto flow = ipc::decodeFrame<ipc::DtlsFlow>(frame);
+  if (!flow || !frame.fd || dtls_psk_.empty()) return;
+  auto server = tls::DtlsServer::create(dtls_psk_, std::move(frame.fd));
+  if (!server) return;
+  // A new flow replaces the current one only once its handshake succeeds, so
+  // a forged ClientHello cannot take DTLS away from the real client.
+  dtls_pending_ = std::move(*server);
+  auto bytes = std::as_bytes(std::span(flow->datagram.data(), flow->datagram.size()));
+  if (!dtls_pending_->feed(bytes, [this](auto r) { onDtlsRecord(r); })) dtls_pending_.reset();
+}
+
+void Tunnel::pumpDtls(std::unique_ptr<tls::DtlsServer>& flow, bool pending) {
+  if (!flow) return;
+  if (!flow->onReadable([this](auto r) { onDtlsRecord(r); })) {
+    if (!pending) dtls_active_ = false;
+    flow.reset();
+    return;
+  }
+  if (pending && flow->established()) {
+    spdlog::info("{}: DTLS established", peer_);
+    dtls_ = std::move(flow);
+    last_dtls_rx_ = Clock::now();
+  }
+}
+
+void Tunnel::onDtlsRecord(std::span<const std::byte> record) {
+  if (record.empty()) return;
+  last_dtls_rx_ = last_rx_ = Clock::now();
+  auto type = static_cast<cstp::FrameType>(std::to_integer<std::uint8_t>(record[0]));
+  auto payload = record.subspan(1);
+  if (type == cstp::FrameType::kData) {
+    dtls_active_ = true;
+    if (writeToTun(payload)) stats_.dtls_bytes_in += payload.size();
+  } else if (type == cstp::FrameType::kDpdRequest && dtls_) {
+    // anyconnect.md 5.5: echo byte for byte (MTU probes rely on it).
+    std::vector<std::byte> reply(record.begin(), record.end());
+    reply[0] = std::byte{static_cast<std::uint8_t>(cstp::FrameType::kDpdResponse)};
+    dtls_->send(reply);
+  }
 }
 
 // ---- client -> gateway ----
@@ -112,6 +165,7 @@ bool Tunnel::handleFrames() {
 bool Tunnel::handleFrame(std::uint8_t type, std::span<const std::byte> payload) {
   switch (static_cast<cstp::FrameType>(type)) {
     case cstp::FrameType::kData:
+      dtls_active_ = false;  // anyconnect.md 5.6: the client gave up on DTLS
       writeToTun(payload);
       return true;
     case cstp::FrameType::kDpdRequest:
@@ -136,20 +190,21 @@ bool Tunnel::handleFrame(std::uint8_t type, std::span<const std::byte> payload) 
   }
 }
 
-void Tunnel::writeToTun(std::span<const std::byte> packet) {
+bool Tunnel::writeToTun(std::span<const std::byte> packet) {
   // threat-model.md: a client may only send from the address it was given.
   std::uint32_t src = 0;
   // No IPv6 address is assigned yet, so IPv6 (e.g. router solicitations) has nowhere to go.
-  if (packet.size() < 20 || (std::to_integer<unsigned>(packet[0]) >> 4) != 4) return;
+  if (packet.size() < 20 || (std::to_integer<unsigned>(packet[0]) >> 4) != 4) return false;
   std::memcpy(&src, packet.data() + 12, 4);
   if (src != client_addr_) {
     if (dropped_spoofed_++ == 0) spdlog::warn("{}: dropping packets with a spoofed source", peer_);
-    return;
+    return false;
   }
   stats_.bytes_in += packet.size();
   last_data_ = Clock::now();
   // A full TUN queue drops the packet, as a router would.
   if (::write(granted_.tun.get(), packet.data(), packet.size()) < 0) ++dropped_tun_;
+  return true;
 }
 
 // ---- gateway -> client ----
@@ -160,14 +215,28 @@ bool Tunnel::pumpTun() {
                        tx_.size() - cstp::kHeaderSize);
     if (n < 0) return errno == EAGAIN || errno == EINTR;
     if (n == 0) return true;
-    cstp::writeHeader(std::span<std::byte, cstp::kHeaderSize>(tx_.data(), cstp::kHeaderSize),
-                      cstp::FrameType::kData, static_cast<std::uint16_t>(n));
     stats_.bytes_out += static_cast<std::uint64_t>(n);
     last_data_ = Clock::now();
-    tx_pending_ = cstp::kHeaderSize + static_cast<std::size_t>(n);
-    if (!flushPending()) return false;
+    if (!sendPacket(static_cast<std::size_t>(n))) return false;
   }
   return true;
+}
+
+// The packet is at tx_[kHeaderSize]; DTLS puts its 1-byte type right before
+// it, CSTP its 8-byte header: no copy either way.
+bool Tunnel::sendPacket(std::size_t len) {
+  if (dtls_active_ && dtls_) {
+    std::byte* record = tx_.data() + cstp::kHeaderSize - 1;
+    record[0] = std::byte{static_cast<std::uint8_t>(cstp::FrameType::kData)};
+    if (dtls_->send(std::span(record, len + 1))) {
+      stats_.dtls_bytes_out += len;
+      return true;
+    }
+  }
+  cstp::writeHeader(std::span<std::byte, cstp::kHeaderSize>(tx_.data(), cstp::kHeaderSize),
+                    cstp::FrameType::kData, static_cast<std::uint16_t>(len));
+  tx_pending_ = cstp::kHeaderSize + len;
+  return flushPending();
 }
 
 bool Tunnel::flushPending() {
@@ -199,6 +268,10 @@ void Tunnel::queueControl(std::uint8_t type, std::span<const std::byte> payload)
 bool Tunnel::onMainMessage() {
   auto frame = main_.receive();
   if (!frame) return false;
+  if (frame->type == static_cast<std::uint16_t>(ipc::MainWorkerType::kDtlsFlow)) {
+    adoptDtlsFlow(*frame);
+    return true;
+  }
   if (auto t = ipc::decodeFrame<ipc::Terminate>(*frame)) {
     spdlog::info("{}: terminated by the gateway: {}", peer_, t->reason);
     finish(ipc::CloseReason::kTerminated, static_cast<std::uint8_t>(cstp::FrameType::kTerminate));
@@ -216,6 +289,12 @@ bool Tunnel::onTimer(Clock::time_point now) {
     close_reason_ = ipc::CloseReason::kConnectionLost;
     return false;
   }
+  if (dtls_ && init_.dpd_seconds > 0 &&
+      now - last_dtls_rx_ > std::chrono::seconds(3 * init_.dpd_seconds)) {
+    spdlog::info("{}: DTLS dead; continuing over TLS", peer_);
+    dtls_.reset();
+    dtls_active_ = false;
+  }
   if (init_.idle_timeout_seconds > 0 &&
       now - last_data_ > std::chrono::seconds(init_.idle_timeout_seconds)) {
     spdlog::info("{}: idle timeout", peer_);
@@ -228,7 +307,8 @@ bool Tunnel::onTimer(Clock::time_point now) {
 
 void Tunnel::sendStats() {
   last_report_ = Clock::now();
-  if (stats_.bytes_in == reported_.bytes_in && stats_.bytes_out == reported_.bytes_out) return;
+  if (stats_.bytes_in == reported_.bytes_in && stats_.bytes_out == reported_.bytes_out &&
+      stats_.dtls_bytes_in == reported_.dtls_bytes_in) return;
   reported_ = stats_;
   (void)main_.sendMessage(stats_);
 }

@@ -15,6 +15,7 @@
 #include "common/unique_fd.h"
 #include "ipc/channel.h"
 #include "ipc/main_worker.h"
+#include "tls/dtls_server.h"
 #include "worker/authd_client.h"
 #include "worker/tls_stream.h"
 
@@ -23,6 +24,7 @@ namespace bulwark::worker {
 struct GrantedTunnel {
   ipc::TunnelReady info;
   UniqueFd tun;
+  bool dtls_offered = false;
 };
 
 class Tunnel {
@@ -36,11 +38,15 @@ class Tunnel {
   bool pumpTls();
   bool handleFrames();
   bool handleFrame(std::uint8_t type, std::span<const std::byte> payload);
-  void writeToTun(std::span<const std::byte> packet);
+  bool writeToTun(std::span<const std::byte> packet);  // false: dropped
   bool pumpTun();
   bool flushPending();
   void queueControl(std::uint8_t type, std::span<const std::byte> payload);
   bool onMainMessage();
+  void adoptDtlsFlow(ipc::Frame& frame);
+  void onDtlsRecord(std::span<const std::byte> record);
+  void pumpDtls(std::unique_ptr<tls::DtlsServer>& flow, bool pending);
+  bool sendPacket(std::size_t len);
   bool onTimer(Clock::time_point now);
   void sendStats();
   void finish(ipc::CloseReason reason, std::uint8_t frame_to_client);
@@ -59,6 +65,12 @@ class Tunnel {
   std::size_t tx_pending_ = 0;  // bytes of tx_ waiting for a retried SSL_write
   std::deque<std::vector<std::byte>> control_;
   bool read_wants_write_ = false;
+
+  SecretBuffer dtls_psk_;
+  std::unique_ptr<tls::DtlsServer> dtls_;          // established flow
+  std::unique_ptr<tls::DtlsServer> dtls_pending_;  // handshaking flow
+  bool dtls_active_ = false;  // the client's last data came over DTLS
+  Clock::time_point last_dtls_rx_;
 
   ipc::Stats stats_;
   ipc::Stats reported_;

@@ -63,10 +63,35 @@ TEST(ConnectReply, ExactHeadersForAFixture) {
             "\r\n");
 }
 
-TEST(ConnectReply, NeverOffersDtlsOrCompression) {
+TEST(ConnectReply, NoDtlsHeadersWithoutAnAppIdAndNeverCompression) {
   std::string r = buildConnectReply(TunnelParams{});
   EXPECT_EQ(r.find("X-DTLS"), std::string::npos);
   EXPECT_EQ(r.find("Content-Encoding"), std::string::npos);
+}
+
+TEST(ConnectReply, OffersPskNegotiateDtls) {
+  TunnelParams p;
+  p.dtls_app_id = std::string(64, 'a');
+  p.dtls_port = 443;
+  p.dpd_seconds = 30;
+  std::string r = buildConnectReply(p);
+  EXPECT_NE(r.find("\r\nX-DTLS-App-ID: " + std::string(64, 'a') + "\r\n"), std::string::npos);
+  EXPECT_NE(r.find("\r\nX-DTLS-CipherSuite: PSK-NEGOTIATE\r\n"), std::string::npos);
+  EXPECT_NE(r.find("\r\nX-DTLS-Port: 443\r\n"), std::string::npos);
+  EXPECT_NE(r.find("\r\nX-DTLS-DPD: 30\r\n"), std::string::npos);
+  EXPECT_EQ(r.find("X-DTLS-Session-ID"), std::string::npos);  // no legacy mode
+}
+
+TEST(ConnectRequest, DetectsPskNegotiateOffer) {
+  auto yes = parseConnectRequest(connectRequest(
+      "X-DTLS-CipherSuite: PSK-NEGOTIATE:OC-DTLS1_2-AES256-GCM:AES128-SHA\r\n"));
+  ASSERT_TRUE(yes);
+  EXPECT_TRUE(yes->offers_psk_negotiate);
+  auto no = parseConnectRequest(connectRequest("X-DTLS-CipherSuite: OC-DTLS1_2-AES256-GCM\r\n"));
+  ASSERT_TRUE(no);
+  EXPECT_FALSE(no->offers_psk_negotiate);
+  auto sneaky = parseConnectRequest(connectRequest("X-DTLS-CipherSuite: XPSK-NEGOTIATE\r\n"));
+  EXPECT_FALSE(sneaky->offers_psk_negotiate);
 }
 
 }  // namespace

@@ -30,11 +30,13 @@ TEST(IpcCodec, RoundTripsEveryMessage) {
   EXPECT_EQ(i2.dns, init.dns);
   EXPECT_EQ(i2.split_include, init.split_include);
   EXPECT_EQ(i2.cert_chain_pem, "PEM");
-  EXPECT_EQ(roundTrip(TunnelReady{7, "192.168.99.2"}).client_address, "192.168.99.2");
+  EXPECT_EQ(roundTrip(TunnelReady{7, "192.168.99.2", "ab12"}).dtls_app_id, "ab12");
+  EXPECT_EQ(roundTrip(DtlsFlow{"\x16\xfe\xff"}).datagram, "\x16\xfe\xff");
   EXPECT_EQ(roundTrip(TunnelRefused{"full"}).reason, "full");
   EXPECT_EQ(roundTrip(Terminate{"bye"}).reason, "bye");
-  EXPECT_EQ(roundTrip(Stats{1, 2}).bytes_out, 2u);
-  EXPECT_EQ(roundTrip(TunnelClosed{CloseReason::kIdle, {3, 4}}).reason, CloseReason::kIdle);
+  EXPECT_EQ(roundTrip(Stats{1, 2, 1, 0}).dtls_bytes_in, 1u);
+  EXPECT_FALSE(decodeFrame<Stats>(encodeFrame(Stats{1, 2, 5, 0})));  // DTLS part > total
+  EXPECT_EQ(roundTrip(TunnelClosed{CloseReason::kIdle, {3, 4, 0, 0}}).reason, CloseReason::kIdle);
   EXPECT_EQ(roundTrip(SignRequest{SignKind::kRsaPrivate, 3, "abc"}).data, "abc");
   EXPECT_EQ(roundTrip(SignReply{true, "sig"}).signature, "sig");
   EXPECT_EQ(roundTrip(AuthPassword{"alice", SecretBuffer("pw")}).password.view(), "pw");
@@ -77,7 +79,7 @@ TEST(IpcChannel, SendsFramesAndOneFd) {
   Channel b(std::move(pair->second), kMainWorkerCap);
   int p[2];
   ASSERT_EQ(pipe2(p, O_CLOEXEC), 0);
-  ASSERT_TRUE(a.sendMessage(TunnelReady{1, "192.168.99.2"}, p[1]));
+  ASSERT_TRUE(a.sendMessage(TunnelReady{1, "192.168.99.2", ""}, p[1]));
   ::close(p[1]);
   auto f = b.receive();
   ASSERT_TRUE(f);

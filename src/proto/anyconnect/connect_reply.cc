@@ -62,6 +62,14 @@ Result<ConnectRequest> parseConnectRequest(const http::Request& req) {
   if (!mtu) return fail(mtu.error());
   out.base_mtu = *base;
   out.mtu = *mtu;
+  if (auto suites = req.header("X-DTLS-CipherSuite")) {
+    std::string_view rest = *suites;
+    while (!rest.empty() && !out.offers_psk_negotiate) {
+      auto colon = rest.find(':');
+      out.offers_psk_negotiate = rest.substr(0, colon) == "PSK-NEGOTIATE";
+      rest = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
+    }
+  }
   return out;
 }
 
@@ -89,6 +97,13 @@ std::string buildConnectReply(const TunnelParams& p) {
   if (!p.banner.empty()) h("X-CSTP-Banner", percentEncode(p.banner));
   h("X-CSTP-Base-MTU", "1500");
   h("X-CSTP-MTU", std::to_string(p.mtu));
+  if (!p.dtls_app_id.empty()) {  // anyconnect.md 5.2
+    h("X-DTLS-App-ID", p.dtls_app_id);
+    h("X-DTLS-CipherSuite", "PSK-NEGOTIATE");
+    h("X-DTLS-Port", std::to_string(p.dtls_port));
+    h("X-DTLS-DPD", std::to_string(p.dpd_seconds));
+    h("X-DTLS-Keepalive", std::to_string(p.keepalive_seconds));
+  }
   r += "\r\n";
   return r;
 }

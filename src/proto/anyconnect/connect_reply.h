@@ -2,8 +2,8 @@
 // the client's request headers and building the "200 CONNECTED" reply.
 //
 // Reply header names are case-sensitive for the client; they are written
-// exactly as the spec's table. No X-DTLS-* headers: DTLS is not offered
-// (the tunnel runs over TLS), and no Content-Encoding (compression declined).
+// exactly as the spec's table. DTLS headers (PSK-NEGOTIATE only) are added
+// when the params carry an App-ID; no Content-Encoding (compression declined).
 //
 //   auto c = parseConnectRequest(req);          // cookie, X-CSTP-* hints
 //   std::string head = buildConnectReply(params); // send, then CSTP frames
@@ -30,6 +30,7 @@ struct ConnectRequest {
   std::optional<std::string> previous_address;  // X-CSTP-Address (reconnect)
   std::optional<unsigned> base_mtu;             // X-CSTP-Base-MTU
   std::optional<unsigned> mtu;                  // X-CSTP-MTU
+  bool offers_psk_negotiate = false;            // X-DTLS-CipherSuite lists PSK-NEGOTIATE
 };
 
 Result<ConnectRequest> parseConnectRequest(const http::Request& req);
@@ -46,6 +47,8 @@ struct TunnelParams {
   unsigned idle_timeout_seconds = 0;     // 0 = none
   unsigned session_timeout_seconds = 0;  // 0 = none
   std::string banner;
+  std::string dtls_app_id;  // hex; empty: no DTLS offered
+  unsigned dtls_port = 0;
 };
 
 std::string buildConnectReply(const TunnelParams& p);

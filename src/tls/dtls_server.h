@@ -1,0 +1,61 @@
+// DtlsServer: one DTLS 1.2 PSK-NEGOTIATE flow (anyconnect.md 5.2) on a UDP
+// socket already connected to the client. The key is the TLS exporter of the
+// connection that carried CONNECT (label EXPORTER-openconnect-psk, no
+// context, 32 bytes); the client's PSK identity is ignored. OpenSSL runs on
+// memory BIOs, so the ClientHello main already read can be fed in first.
+//
+//   auto psk = exportDtlsPsk(tls_ssl);
+//   auto d = DtlsServer::create(*psk, std::move(udp_fd));
+//   d->feed(first_datagram, deliver);   // handshake progresses
+//   d->onReadable(deliver);             // later datagrams; deliver(record)
+//   d->send(record);                    // one DTLS record per call
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <span>
+
+#include "common/error.h"
+#include "common/secret_buffer.h"
+#include "common/unique_fd.h"
+#include "tls/ssl_ptr.h"
+
+namespace bulwark::tls {
+
+inline constexpr std::size_t kDtlsPskBytes = 32;
+inline constexpr const char* kDtlsPskLabel = "EXPORTER-openconnect-psk";
+
+Result<SecretBuffer> exportDtlsPsk(SSL* tls);
+
+class DtlsServer {
+ public:
+  using Deliver = std::function<void(std::span<const std::byte> record)>;
+  static Result<std::unique_ptr<DtlsServer>> create(const SecretBuffer& psk, UniqueFd udp);
+  ~DtlsServer();
+
+  [[nodiscard]] int fd() const { return udp_.get(); }
+  [[nodiscard]] bool established() const { return established_; }
+  // Processes one datagram; false if the flow failed (drop it).
+  bool feed(std::span<const std::byte> datagram, const Deliver& deliver);
+  // Reads every queued datagram from the socket; false if the flow failed.
+  bool onReadable(const Deliver& deliver);
+  // Sends one record (type byte + payload); false if it could not be sent.
+  bool send(std::span<const std::byte> record);
+
+ private:
+  DtlsServer(SslCtxPtr ctx, SslPtr ssl, UniqueFd udp, const SecretBuffer& psk);
+  bool flush();
+  static unsigned pskCallback(SSL* ssl, const char* identity, unsigned char* psk, unsigned max);
+
+  SslCtxPtr ctx_;
+  SslPtr ssl_;
+  UniqueFd udp_;
+  BIO* in_ = nullptr;   // owned by ssl_
+  BIO* out_ = nullptr;  // owned by ssl_
+  std::array<unsigned char, kDtlsPskBytes> psk_{};
+  bool established_ = false;
+};
+
+}  // namespace bulwark::tls
