@@ -2,20 +2,16 @@
 # Runs ../shared/tools/vpn-bench/vpn-bench.sh against ocserv and against
 # Bulwark back to back on this machine (same harness, same knobs) and prints
 # Bulwark/ocserv ratios of the main figures. Needs root.
-#   bench/compare.sh                       # TLS-only throughput and connection setup
+#   bench/compare.sh                       # DTLS + TLS-only throughput, setup, 50 clients, memory
 #   TESTS=tls,setup RUNS=3 bench/compare.sh
 #   VPN_BENCH=/path/to/vpn-bench.sh bench/compare.sh
 # Results: $OUT_DIR (default /tmp/bulwark-bench)/{ocserv,bulwark}-N.json.
-# Bulwark has no DTLS yet, so the comparison is TLS only (openconnect --no-dtls
-# on both sides); `dtls` in TESTS would measure Bulwark over TLS. The harness
-# waits DTLS_WAIT s for DTLS per connect; for Bulwark that is 1 s
-# (BULWARK_DTLS_WAIT) so the setup runs are not stretched by a wait for nothing.
-# The harness's 50-client phase (`multi`, which also measures memory) aborts
-# when no client reached DTLS, so it is left out until Bulwark has DTLS.
+# Both servers run PSK-NEGOTIATE DTLS (openconnect's default) and, in `tls`,
+# TLS only (openconnect --no-dtls).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 VPN_BENCH=${VPN_BENCH:-$here/../shared/tools/vpn-bench/vpn-bench.sh}
-TESTS=${TESTS:-tls,setup}
+TESTS=${TESTS:-dtls,tls,setup,multi}
 RUNS=${RUNS:-1}
 OUT_DIR=${OUT_DIR:-/tmp/bulwark-bench}
 export BULWARK_BIN_DIR=${BULWARK_BIN_DIR:-$here/build}
@@ -30,7 +26,7 @@ for i in $(seq 1 "$RUNS"); do
   echo "== run $i/$RUNS: bulwark"
   SERVER=custom SERVER_LABEL="bulwark $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo dev)" \
     CUSTOM_SERVER_CMD="$here/bench/launch-bulwark.sh {LISTEN_IP} {PORT} {CERT} {KEY} {POOL_NET} {POOL_MASK} {PASSWD_FILE} {WORKDIR}" \
-    DTLS_WAIT=${BULWARK_DTLS_WAIT:-1} TESTS=$TESTS OUT_JSON=$OUT_DIR/bulwark-$i.json "$VPN_BENCH" >"$OUT_DIR/bulwark-$i.log" 2>&1 ||
+    TESTS=$TESTS OUT_JSON=$OUT_DIR/bulwark-$i.json "$VPN_BENCH" >"$OUT_DIR/bulwark-$i.log" 2>&1 ||
     { tail -20 "$OUT_DIR/bulwark-$i.log"; exit 1; }
 done
 
@@ -55,11 +51,18 @@ row "TLS-only TCP s->c Mbit/s" '.vpn_tls.tcp_rev.mbps' higher
 row "TLS-only server CPU-s/GB c->s" '.vpn_tls.tcp_fwd.cpu.server_s_per_gb' lower
 row "TLS-only server CPU-s/GB s->c" '.vpn_tls.tcp_rev.cpu.server_s_per_gb' lower
 row "TLS-only UDP received Mbit/s" '.vpn_tls.udp[0].recv_mbps' higher
-row "DTLS (default) TCP c->s Mbit/s" '.vpn_dtls.tcp_fwd.mbps' higher
+row "DTLS TCP c->s Mbit/s" '.vpn_dtls.tcp_fwd.mbps' higher
+row "DTLS TCP s->c Mbit/s" '.vpn_dtls.tcp_rev.mbps' higher
+row "DTLS server CPU-s/GB c->s" '.vpn_dtls.tcp_fwd.cpu.server_s_per_gb' lower
+row "DTLS server CPU-s/GB s->c" '.vpn_dtls.tcp_rev.cpu.server_s_per_gb' lower
+row "DTLS UDP received Mbit/s" '.vpn_dtls.udp[0].recv_mbps' higher
 row "setup: first ping ms (median)" '.setup.summary.ping_ms.median' lower
 row "setup: CSTP connected ms (median)" '.setup.summary.cstp_connected_ms.median' lower
+row "setup: DTLS up ms (median)" '.setup.summary.dtls_up_ms.median' lower
 row "setup: server CPU ms per connect" '.setup.server_cpu_ms_per_connect' lower
 row "50 clients: tunnels up" '.multi.tunnels_up' higher
+row "50 clients: with DTLS" '.multi.dtls_up' higher
+row "50 clients: all pinged, ms" '.multi.all_pinged_ms' lower
 row "50 clients: server CPU ms per connect" '.multi.server_cpu_ms_per_connect' lower
 row "memory per session PSS KiB" '.memory.per_session.pss_kib' lower
 row "memory per session RSS KiB" '.memory.per_session.rss_kib' lower
