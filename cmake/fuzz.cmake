@@ -5,6 +5,5 @@ foreach(src ${fuzz_srcs})
   add_executable(${name} ${src})
   target_compile_options(${name} PRIVATE -fsanitize=fuzzer,address,undefined)
   target_link_options(${name} PRIVATE -fsanitize=fuzzer,address,undefined)
-  target_link_libraries(${name} PRIVATE bulwark_ipc bulwark_http bulwark_anyconnect
-    bulwark_config bulwark_auth)
+  target_link_libraries(${name} PRIVATE ${BULWARK_PARSER_LIBS})
 endforeach()
