@@ -39,6 +39,7 @@ void decodeAll(const Frame& f) {
   tryDecode<SignReply>(f);
   tryDecode<AuthPassword>(f);
   tryDecode<AuthReply>(f);
+  tryDecode<AuthOtp>(f);
   tryDecode<CookieCheck>(f);
   tryDecode<CookieReply>(f);
   tryDecode<Logout>(f);
@@ -49,6 +50,9 @@ void decodeAll(const Frame& f) {
   tryDecode<SessionGrant>(f);
   tryDecode<SessionEnded>(f);
   tryDecode<KillWorker>(f);
+  tryDecode<ClearBan>(f);
+  tryDecode<BanUpdate>(f);
+  tryDecode<AuditEvent>(f);
 }
 
 }  // namespace

@@ -11,7 +11,7 @@
 #include <sstream>
 
 #include "common/secret_buffer.h"
-#include "common/unique_fd.h"
+#include "common/secret_file.h"
 
 namespace bulwark::auth {
 namespace {
@@ -127,34 +127,18 @@ Result<void> UsersFile::remove(const std::string& name) {
 }
 
 Result<UsersFile> readUsersFile(const std::string& path, bool allow_missing) {
-  std::ifstream in(path);
-  if (!in) {
-    if (allow_missing && errno == ENOENT) return UsersFile{};
-    return fail("cannot read users file " + path + ": " + std::strerror(errno));
-  }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
-  auto f = parseUsersFile(text);
-  secureWipe(text.data(), text.size());
+  auto text = readSecretFile(path, kMaxUsersFileBytes, allow_missing);
+  if (!text) return fail("users file: " + text.error().message);
+  auto f = parseUsersFile(text->view());
   if (!f) return fail(path + ": " + f.error().message);
   return f;
 }
 
 Result<void> writeUsersFileAtomically(const std::string& path, const UsersFile& f) {
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-  if (!fd) return fail("cannot write " + tmp + ": " + std::strerror(errno));
   std::string text = serializeUsersFile(f);
-  bool ok = ::write(fd.get(), text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-            ::fsync(fd.get()) == 0;
+  auto r = writeSecretFileAtomically(path, text, 0600);
   secureWipe(text.data(), text.size());
-  fd.reset();
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    return fail("cannot replace " + path + ": " + std::strerror(errno));
-  }
-  return {};
+  return r;
 }
 
 }  // namespace bulwark::auth

@@ -12,20 +12,29 @@ using ipc::MainAuthdType;
 using ipc::WorkerAuthdType;
 
 AuthdServer::AuthdServer(ipc::Channel main, tls::KeySigner signer, UserDirectory users,
-                         auth::SessionLimits limits)
+                         TotpDirectory totp, auth::SessionLimits limits, AuthPolicy policy)
     : main_(std::move(main)),
       signer_(std::move(signer)),
       users_(std::move(users)),
-      sessions_(limits) {}
+      totp_(std::move(totp)),
+      sessions_(limits),
+      policy_(policy),
+      throttle_(policy.throttle) {}
 
 void AuthdServer::run() {
   loop_.add(main_.fd(), EPOLLIN, [this](std::uint32_t) { onMainReadable(); });
   auto last_expiry = auth::Clock::now();
+  auto last_prune = last_expiry;
   while (running_) {
     loop_.runOnce(1000);
-    if (auth::Clock::now() - last_expiry >= std::chrono::seconds(1)) {
+    auto now = auth::Clock::now();
+    if (now - last_expiry >= std::chrono::seconds(1)) {
       expireSessions();
-      last_expiry = auth::Clock::now();
+      last_expiry = now;
+    }
+    if (now - last_prune >= std::chrono::seconds(60)) {
+      throttle_.prune(now);
+      last_prune = now;
     }
   }
 }
@@ -62,6 +71,9 @@ void AuthdServer::onMainReadable() {
         }
       }
       return;
+    case MainAuthdType::kClearBan:
+      if (auto m = ipc::decodeFrame<ipc::ClearBan>(*frame)) clearBan(m->key);
+      return;
     default:
       // main is trusted, so this is a bug in one of the two binaries.
       spdlog::critical("unexpected message {} from main", frame->type);
@@ -78,6 +90,7 @@ void AuthdServer::attachWorker(ipc::Frame& frame) {
   auto peer = std::make_unique<WorkerPeer>();
   peer->worker_id = m->worker_id;
   peer->peer = m->peer;
+  peer->peer_address = addressOfPeer(m->peer);
   peer->channel = ipc::Channel(std::move(frame.fd), ipc::kWorkerAuthdCap);
   std::uint64_t id = m->worker_id;
   peer->token = loop_.add(peer->channel.fd(), EPOLLIN, [this, id](std::uint32_t) {
@@ -99,6 +112,7 @@ void AuthdServer::dropWorker(std::uint64_t worker_id, const char* why) {
 void AuthdServer::violation(WorkerPeer& p, const std::string& why) {
   spdlog::warn("worker {} ({}) broke the authd protocol: {}; killing it", p.worker_id, p.peer,
                why);
+  audit("worker.protocol_violation", "", &p, why);
   sendToMain(ipc::encodeFrame(ipc::KillWorker{p.worker_id}));
   dropWorker(p.worker_id, "protocol violation");
 }
@@ -127,6 +141,8 @@ void AuthdServer::onWorkerReadable(std::uint64_t worker_id) {
       return answerSign(p, *frame);
     case WorkerAuthdType::kAuthPassword:
       return answerPassword(p, *frame);
+    case WorkerAuthdType::kAuthOtp:
+      return answerOtp(p, *frame);
     case WorkerAuthdType::kCookieCheck:
       return answerCookie(p, *frame);
     case WorkerAuthdType::kLogout:
@@ -143,38 +159,6 @@ void AuthdServer::answerSign(WorkerPeer& p, const ipc::Frame& f) {
   auto sig = signer_.sign(*req);
   if (!sig) spdlog::warn("worker {} ({}): sign refused: {}", p.worker_id, p.peer, sig.error().message);
   ipc::SignReply reply{sig.has_value(), sig ? *sig : std::string()};
-  if (!p.channel.send(ipc::encodeFrame(reply))) dropWorker(p.worker_id, "send failed");
-}
-
-void AuthdServer::answerPassword(WorkerPeer& p, const ipc::Frame& f) {
-  auto req = ipc::decodeFrame<ipc::AuthPassword>(f);
-  if (!req) return violation(p, req.error().message);
-  PasswordVerdict v = users_.checkPassword(req->username, req->password);
-  req->password.wipe();
-  ipc::AuthReply reply;
-  if (v == PasswordVerdict::kAccepted) {
-    auto issued = sessions_.issue(req->username, auth::Clock::now());
-    if (issued) {
-      p.logged_in = true;
-      reply.outcome = ipc::AuthOutcome::kSuccess;
-      reply.message = "Welcome, " + req->username + ".";
-      reply.cookie = std::move(issued->cookie);
-      spdlog::info("login ok user={} peer={} session={}", req->username, p.peer,
-                   issued->session_id);
-    } else {
-      reply.outcome = ipc::AuthOutcome::kDenied;
-      reply.message = "Login refused: " + issued.error().message + ".";
-      spdlog::warn("login refused user={} peer={}: {}", logSafe(req->username), p.peer,
-                   issued.error().message);
-    }
-  } else {
-    ++p.failed_logins;
-    bool last = p.failed_logins >= kMaxPasswordAttempts;
-    reply.outcome = last ? ipc::AuthOutcome::kDenied : ipc::AuthOutcome::kRetry;
-    reply.message = last ? "Authentication failed." : "Login failed.";
-    spdlog::warn("login failed user={} peer={} reason={} attempt={}", logSafe(req->username), p.peer,
-                 verdictName(v), p.failed_logins);
-  }
   if (!p.channel.send(ipc::encodeFrame(reply))) dropWorker(p.worker_id, "send failed");
 }
 

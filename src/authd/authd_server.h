@@ -9,6 +9,8 @@
 #include <unordered_map>
 
 #include "auth/session_table.h"
+#include "auth/throttle.h"
+#include "authd/totp_directory.h"
 #include "authd/user_directory.h"
 #include "authd/worker_peer.h"
 #include "common/event_loop.h"
@@ -17,10 +19,15 @@
 
 namespace bulwark::authd {
 
+struct AuthPolicy {
+  bool mfa_required = false;  // users without TOTP cannot log in
+  auth::ThrottlePolicy throttle;
+};
+
 class AuthdServer {
  public:
-  AuthdServer(ipc::Channel main, tls::KeySigner signer, UserDirectory users,
-              auth::SessionLimits limits);
+  AuthdServer(ipc::Channel main, tls::KeySigner signer, UserDirectory users, TotpDirectory totp,
+              auth::SessionLimits limits, AuthPolicy policy);
   // Runs until main closes its channel.
   void run();
 
@@ -32,7 +39,18 @@ class AuthdServer {
   void violation(WorkerPeer& p, const std::string& why);
 
   void answerSign(WorkerPeer& p, const ipc::Frame& f);
+  // Login steps (login_answers.cc).
   void answerPassword(WorkerPeer& p, const ipc::Frame& f);
+  void answerOtp(WorkerPeer& p, const ipc::Frame& f);
+  ipc::AuthReply completeLogin(WorkerPeer& p, const std::string& user);
+  ipc::AuthReply refuseThrottled(WorkerPeer& p, const std::string& user);
+  void countFailure(WorkerPeer& p, const std::string& user, const char* reason);
+  bool throttled(const WorkerPeer& p, const std::string& user) const;
+  void replyTo(WorkerPeer& p, const ipc::AuthReply& reply);
+  void audit(const char* event, const std::string& user, const WorkerPeer* p,
+             const std::string& detail);
+  void clearBan(const std::string& key);
+
   void answerCookie(WorkerPeer& p, const ipc::Frame& f);
   void answerLogout(WorkerPeer& p);
 
@@ -43,7 +61,10 @@ class AuthdServer {
   ipc::Channel main_;
   tls::KeySigner signer_;
   UserDirectory users_;
+  TotpDirectory totp_;
   auth::SessionTable sessions_;
+  AuthPolicy policy_;
+  auth::Throttle throttle_;
   EventLoop loop_;
   bool running_ = true;
   std::unordered_map<std::uint64_t, std::unique_ptr<WorkerPeer>> workers_;

@@ -1,5 +1,5 @@
 // bulwark-authd: the one process that decides authentication and holds the
-// secrets (TLS private key, password hashes, session cookies). Started by
+// secrets (TLS private key, password hashes, TOTP seeds, session cookies). Started by
 // bulwarkd with fork+exec; fd 3 is its channel to main. It is not dumpable,
 // so no other process of the same uid can read its memory.
 #include <sys/prctl.h>
@@ -18,8 +18,10 @@
 namespace {
 
 struct AuthdArgs {
-  std::string cert, key, users;
+  std::string cert, key, users, totp;
   long cookie_grace = 300, session_lifetime = 0, max_per_user = 0;
+  long max_failures = 5, backoff = 30, backoff_max = 900;
+  bool mfa_required = false;
   bool debug = false;
 };
 
@@ -30,6 +32,11 @@ void defineArgs(CLI::App& app, AuthdArgs& a) {
   app.add_option("--cookie-grace", a.cookie_grace);
   app.add_option("--session-lifetime", a.session_lifetime);
   app.add_option("--max-per-user", a.max_per_user);
+  app.add_option("--totp", a.totp)->required();
+  app.add_flag("--mfa-required", a.mfa_required);
+  app.add_option("--max-failures", a.max_failures);
+  app.add_option("--backoff", a.backoff);
+  app.add_option("--backoff-max", a.backoff_max);
   app.add_flag("--debug", a.debug);
 }
 
@@ -60,8 +67,14 @@ int main(int argc, char** argv) {
   auth::SessionLimits limits{std::chrono::seconds(args.cookie_grace),
                              std::chrono::seconds(args.session_lifetime),
                              static_cast<unsigned>(args.max_per_user)};
+  authd::AuthPolicy policy;
+  policy.mfa_required = args.mfa_required;
+  policy.throttle.max_failures = static_cast<unsigned>(args.max_failures);
+  policy.throttle.initial = std::chrono::seconds(args.backoff);
+  policy.throttle.max = std::chrono::seconds(args.backoff_max);
   authd::AuthdServer server(ipc::Channel(UniqueFd(3), ipc::kMainAuthdCap), std::move(*signer),
-                            authd::UserDirectory(args.users), limits);
+                            authd::UserDirectory(args.users), authd::TotpDirectory(args.totp),
+                            limits, policy);
   spdlog::info("ready");
   server.run();
   return 0;

@@ -96,6 +96,7 @@ std::map<std::string, Section> schema(Config& c) {
   auto& s = c.server;
   auto& n = c.network;
   auto& t = c.timeouts;
+  auto& a = c.auth;
   return {
       {"server",
        {{{"listen", [&s](const toml::node& node, const std::string& key) -> Result<void> {
@@ -144,6 +145,18 @@ std::map<std::string, Section> schema(Config& c) {
          {"session", uintKey(t.session, 0, kMaxTimeout)},
          {"cookie", uintKey(t.cookie, 1, kMaxTimeout)},
          {"auth", uintKey(t.auth, 5, 3600)}}}},
+      {"auth",
+       {{{"totp_file", stringKey(a.totp_file)},
+         {"mfa", [&a](const toml::node& node, const std::string& key) -> Result<void> {
+            auto v = node.value<std::string>();
+            if (!node.is_string() || (*v != "optional" && *v != "required"))
+              return typeError(key, "\"optional\" or \"required\"");
+            a.mfa_required = *v == "required";
+            return {};
+          }},
+         {"max_failures", uintKey(a.max_failures, 1, 1000)},
+         {"backoff", uintKey(a.backoff, 1, kMaxTimeout)},
+         {"backoff_max", uintKey(a.backoff_max, 1, kMaxTimeout)}}}},
   };
 }
 
@@ -163,6 +176,8 @@ Result<void> requireKeys(const Config& c, const std::string& file) {
   if (c.server.key.empty()) return fail(file + ": server.key is required");
   if (c.network.pool_network == 0) return fail(file + ": network.pool is required");
   if (c.server.worker_user.empty()) return fail(file + ": server.worker_user must not be empty");
+  if (c.auth.backoff_max < c.auth.backoff)
+    return fail(file + ": auth.backoff_max must not be less than auth.backoff");
   return {};
 }
 

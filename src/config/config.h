@@ -52,10 +52,19 @@ struct TimeoutConfig {
   unsigned auth = 120;
 };
 
+struct AuthConfig {
+  std::string totp_file = "/etc/bulwark/totp";
+  bool mfa_required = false;     // mfa = "required": users without TOTP cannot log in
+  unsigned max_failures = 5;     // failures before the back-off starts (per account, per address)
+  unsigned backoff = 30;         // first back-off, seconds; doubles per further failure
+  unsigned backoff_max = 900;    // longest back-off, seconds
+};
+
 struct Config {
   ServerConfig server;
   NetworkConfig network;
   TimeoutConfig timeouts;
+  AuthConfig auth;
 };
 
 Result<Config> parseConfig(std::string_view toml_text, std::string_view source_name);

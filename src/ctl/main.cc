@@ -6,12 +6,17 @@
 //   bulwarkctl disconnect ID | --user NAME
 //   bulwarkctl user add|passwd|lock|unlock|del NAME [--password-stdin]
 //   bulwarkctl user list
+//   bulwarkctl user totp enable|disable NAME [--force] [--no-qr]
+//   bulwarkctl bans [--json]
+//   bulwarkctl unban --user NAME | --addr IP | --all
+// `user unlock` also lifts the user's login back-off in a running gateway.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
 
 #include "config/config.h"
 #include "ctl/control_client.h"
+#include "ctl/totp_commands.h"
 #include "ctl/user_commands.h"
 
 namespace {
@@ -22,11 +27,14 @@ struct Paths {
   std::string config = "/etc/bulwark/bulwark.toml";
   std::string socket;
   std::string users_file;
+  std::string totp_file;
 };
 
 // Fills socket/users paths from the config file unless given on the command line.
 bool resolvePaths(Paths& p, bool need_socket, bool need_users) {
-  if ((!need_socket || !p.socket.empty()) && (!need_users || !p.users_file.empty())) return true;
+  if ((!need_socket || !p.socket.empty()) &&
+      (!need_users || (!p.users_file.empty() && !p.totp_file.empty())))
+    return true;
   auto cfg = bulwark::config::loadConfig(p.config);
   if (!cfg) {
     std::fprintf(stderr, "bulwarkctl: %s\n(use --socket / --users-file to skip the config)\n",
@@ -35,6 +43,7 @@ bool resolvePaths(Paths& p, bool need_socket, bool need_users) {
   }
   if (p.socket.empty()) p.socket = cfg->server.runtime_dir + "/control.sock";
   if (p.users_file.empty()) p.users_file = cfg->server.users_file;
+  if (p.totp_file.empty()) p.totp_file = cfg->auth.totp_file;
   return true;
 }
 
@@ -70,6 +79,21 @@ int printSessions(const json& reply, bool as_json) {
   return 0;
 }
 
+int printBans(const json& reply, bool as_json) {
+  const json& list = reply["bans"];
+  if (as_json) {
+    std::cout << list.dump(2) << "\n";
+    return 0;
+  }
+  std::printf("%-6s %-40s %9s %12s\n", "KIND", "NAME", "FAILURES", "REMAINING-S");
+  for (const auto& b : list)
+    std::printf("%-6s %-40s %9u %12lld\n", b["kind"].get<std::string>().c_str(),
+                b["name"].get<std::string>().c_str(), b["failures"].get<unsigned>(),
+                static_cast<long long>(b["remaining_s"].get<std::int64_t>()));
+  if (list.empty()) std::printf("(no login back-offs in force)\n");
+  return 0;
+}
+
 int call(const Paths& p, const json& request, bool as_json) {
   auto reply = bulwark::ctl::callGateway(p.socket, request);
   if (!reply) {
@@ -81,8 +105,11 @@ int call(const Paths& p, const json& request, bool as_json) {
     return 1;
   }
   if (reply->contains("sessions")) return printSessions(*reply, as_json);
+  if (reply->contains("bans")) return printBans(*reply, as_json);
   if (as_json) {
     std::cout << reply->dump(2) << "\n";
+  } else if (reply->contains("cleared")) {
+    std::printf("lifted %u back-off(s)\n", (*reply)["cleared"].get<unsigned>());
   } else {
     std::printf("ended %u session(s)\n", (*reply)["ended"].get<unsigned>());
   }
@@ -99,6 +126,7 @@ int main(int argc, char** argv) {
   app.add_option("-c,--config", paths.config, "gateway configuration file");
   app.add_option("--socket", paths.socket, "control socket (default: from the config)");
   app.add_option("--users-file", paths.users_file, "users file (default: from the config)");
+  app.add_option("--totp-file", paths.totp_file, "TOTP seed file (default: from the config)");
 
   auto* sessions = app.add_subcommand("sessions", "list active sessions");
   sessions->add_flag("--json", as_json, "print JSON");
@@ -122,6 +150,30 @@ int main(int argc, char** argv) {
     sub->callback([&user_cmd, verb] { user_cmd.verb = verb; });
   }
   user->add_subcommand("list", "list users")->callback([&user_cmd] { user_cmd.verb = "list"; });
+  bulwark::ctl::TotpCommand totp_cmd;
+  auto* totp = user->add_subcommand("totp", "second factor: TOTP enrolment");
+  totp->require_subcommand(1);
+  for (const char* verb : {"enable", "disable"}) {
+    auto* sub = totp->add_subcommand(verb, std::string(verb) + " TOTP for a user");
+    sub->add_option("name", totp_cmd.name, "user name")->required();
+    if (std::string(verb) == "enable") {
+      sub->add_flag("--force", totp_cmd.force, "replace an existing seed");
+      sub->add_option("--issuer", totp_cmd.issuer, "issuer shown in the authenticator app");
+      sub->add_flag("!--no-qr", totp_cmd.qr, "do not print the QR code");
+    }
+    sub->callback([&totp_cmd, verb] { totp_cmd.verb = verb; });
+  }
+
+  auto* bans = app.add_subcommand("bans", "list login back-offs in force (accounts and addresses)");
+  bans->add_flag("--json", as_json, "print JSON");
+  auto* unban = app.add_subcommand("unban", "lift a login back-off");
+  std::string unban_user, unban_addr;
+  bool unban_all = false;
+  auto* ub_user = unban->add_option("--user", unban_user, "account name");
+  auto* ub_addr = unban->add_option("--addr", unban_addr, "client IP address");
+  auto* ub_all = unban->add_flag("--all", unban_all, "every back-off");
+  ub_user->excludes(ub_addr)->excludes(ub_all);
+  ub_addr->excludes(ub_all);
 
   CLI11_PARSE(app, argc, argv);
 
@@ -138,6 +190,34 @@ int main(int argc, char** argv) {
     }
     return call(paths, json{{"cmd", "disconnect"}, {"id", session_id}}, as_json);
   }
-  if (!resolvePaths(paths, false, true)) return 1;
-  return bulwark::ctl::runUserCommand(paths.users_file, user_cmd);
+  if (bans->parsed()) {
+    if (!resolvePaths(paths, true, false)) return 1;
+    return call(paths, json{{"cmd", "bans"}}, as_json);
+  }
+  if (unban->parsed()) {
+    if (!resolvePaths(paths, true, false)) return 1;
+    std::string key = unban_all ? "*" : !unban_user.empty() ? "user:" + unban_user
+                                 : !unban_addr.empty()     ? "addr:" + unban_addr
+                                                           : "";
+    if (key.empty()) {
+      std::fprintf(stderr, "bulwarkctl: unban needs --user NAME, --addr IP or --all\n");
+      return 2;
+    }
+    return call(paths, json{{"cmd", "unban"}, {"key", key}}, false);
+  }
+  if (totp->parsed()) {
+    if (!resolvePaths(paths, false, true)) return 1;
+    return bulwark::ctl::runTotpCommand(paths.users_file, paths.totp_file, totp_cmd);
+  }
+  if (!resolvePaths(paths, user_cmd.verb == "unlock", true)) return 1;
+  int rc = bulwark::ctl::runUserCommand(paths.users_file, paths.totp_file, user_cmd);
+  if (rc == 0 && user_cmd.verb == "unlock") {
+    // Lift the login back-off too, if a gateway is running.
+    auto r = bulwark::ctl::callGateway(paths.socket, json{{"cmd", "unban"}, {"key", "user:" + user_cmd.name}});
+    if (r && (*r).value("ok", false))
+      std::printf("login back-off of %s lifted\n", user_cmd.name.c_str());
+    else
+      std::printf("(gateway not reachable: no login back-off lifted)\n");
+  }
+  return rc;
 }

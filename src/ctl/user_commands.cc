@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "auth/password_hash.h"
+#include "auth/totp_file.h"
 #include "auth/users_file.h"
 #include "ctl/password_prompt.h"
 
@@ -20,15 +21,16 @@ Result<std::string> newPasswordHash(bool from_stdin) {
   return auth::hashPassword(pw->view());
 }
 
-int listUsers(const auth::UsersFile& f) {
-  std::printf("%-32s %-8s %s\n", "USER", "STATE", "HASH");
+int listUsers(const auth::UsersFile& f, const auth::TotpFile& totp) {
+  std::printf("%-32s %-8s %-6s %s\n", "USER", "STATE", "TOTP", "HASH");
   for (const auto* u : f.users()) {
     std::string_view h = u->activeHash();
     std::string kind = h.starts_with("$argon2id$") ? "argon2id"
                        : h.starts_with("$6$")       ? "sha512-crypt"
                        : h.starts_with("$5$")       ? "sha256-crypt"
                                                     : "unsupported";
-    std::printf("%-32s %-8s %s\n", u->name.c_str(), u->locked() ? "locked" : "active", kind.c_str());
+    std::printf("%-32s %-8s %-6s %s\n", u->name.c_str(), u->locked() ? "locked" : "active",
+                totp.seedOf(u->name) != nullptr ? "yes" : "no", kind.c_str());
   }
   return 0;
 }
@@ -50,12 +52,18 @@ Result<void> apply(auth::UsersFile& f, const UserCommand& cmd) {
 
 }  // namespace
 
-int runUserCommand(const std::string& users_file, const UserCommand& cmd) {
+int runUserCommand(const std::string& users_file, const std::string& totp_file,
+                   const UserCommand& cmd) {
   auto f = auth::readUsersFile(users_file, /*allow_missing=*/cmd.verb == "add");
   if (!f) return error(f.error().message);
-  if (cmd.verb == "list") return listUsers(*f);
+  auto totp = auth::readTotpFile(totp_file);
+  if (!totp) return error(totp.error().message);
+  if (cmd.verb == "list") return listUsers(*f, *totp);
   if (auto r = apply(*f, cmd); !r) return error(r.error().message);
   if (auto w = auth::writeUsersFileAtomically(users_file, *f); !w) return error(w.error().message);
+  if (cmd.verb == "del" && totp->remove(cmd.name)) {
+    if (auto w = auth::writeTotpFile(totp_file, *totp); !w) return error(w.error().message);
+  }
   std::printf("%s: %s %s\n", users_file.c_str(), cmd.verb.c_str(), cmd.name.c_str());
   return 0;
 }

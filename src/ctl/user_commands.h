@@ -13,6 +13,8 @@ struct UserCommand {
 };
 
 // Returns the process exit code; prints errors to stderr.
-int runUserCommand(const std::string& users_file, const UserCommand& cmd);
+// `del` also removes the user's TOTP seed from totp_file.
+int runUserCommand(const std::string& users_file, const std::string& totp_file,
+                   const UserCommand& cmd);
 
 }  // namespace bulwark::ctl

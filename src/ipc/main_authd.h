@@ -1,12 +1,16 @@
 // Messages between bulwarkd (main) and bulwark-authd.
 //
 // main -> authd: WorkerAttach + the authd end of a fresh worker channel,
-//                WorkerGone, RevokeSession, RevokeUser.
+//                WorkerGone, RevokeSession, RevokeUser, ClearBan (an admin
+//                lifted a login back-off).
 // authd -> main: SessionGrant (a worker presented a valid cookie: main may
 //                now lease an address and create its TUN), SessionEnded
 //                (cookie revoked or expired: main frees the lease and ends
 //                any live tunnel), KillWorker (the worker broke the
-//                worker<->authd protocol: main kills it at once).
+//                worker<->authd protocol: main kills it at once),
+//                BanUpdate (a login back-off started or ended: main keeps
+//                the list for `bulwarkctl bans`), AuditEvent (an
+//                authentication event for the audit log, which main writes).
 #pragma once
 
 #include <cstdint>
@@ -22,9 +26,12 @@ enum class MainAuthdType : std::uint16_t {
   kWorkerGone = 2,
   kRevokeSession = 3,
   kRevokeUser = 4,
+  kClearBan = 5,
   kSessionGrant = 10,
   kSessionEnded = 11,
   kKillWorker = 12,
+  kBanUpdate = 13,
+  kAuditEvent = 14,
 };
 
 struct WorkerAttach {
@@ -77,6 +84,35 @@ struct KillWorker {
   std::uint64_t worker_id = 0;
   void encode(Writer& w) const;
   static Result<KillWorker> decode(Reader& r);
+};
+
+// key: "user:NAME", "addr:IP", or "*" for every back-off.
+struct ClearBan {
+  static constexpr auto kType = MainAuthdType::kClearBan;
+  std::string key;
+  void encode(Writer& w) const;
+  static Result<ClearBan> decode(Reader& r);
+};
+
+struct BanUpdate {
+  static constexpr auto kType = MainAuthdType::kBanUpdate;
+  std::string key;
+  std::uint32_t failures = 0;
+  std::uint32_t seconds_remaining = 0;  // 0: the back-off was lifted
+  void encode(Writer& w) const;
+  static Result<BanUpdate> decode(Reader& r);
+};
+
+// One authentication event. Never carries a secret: user names, addresses
+// and reasons only.
+struct AuditEvent {
+  static constexpr auto kType = MainAuthdType::kAuditEvent;
+  std::string event;   // e.g. "login.failure"
+  std::string user;    // may be empty
+  std::string peer;    // client address, may be empty
+  std::string detail;  // reason, may be empty
+  void encode(Writer& w) const;
+  static Result<AuditEvent> decode(Reader& r);
 };
 
 }  // namespace bulwark::ipc

@@ -180,10 +180,16 @@ void AuthReply::encode(Writer& w) const {
 }
 Result<AuthReply> AuthReply::decode(Reader& r) {
   BW_TRY(outcome, r.u8());
-  if (outcome < 1 || outcome > 3) return fail("ipc: bad auth outcome");
+  if (outcome < 1 || outcome > 4) return fail("ipc: bad auth outcome");
   BW_TRY(msg, r.str(kMaxMessageText));
   BW_TRY(cookie, r.secret(kMaxCookie));
   return AuthReply{static_cast<AuthOutcome>(outcome), std::move(msg), std::move(cookie)};
+}
+
+void AuthOtp::encode(Writer& w) const { w.secret(code); }
+Result<AuthOtp> AuthOtp::decode(Reader& r) {
+  BW_TRY(code, r.secret(kMaxOtp));
+  return AuthOtp{std::move(code)};
 }
 
 void CookieCheck::encode(Writer& w) const { w.secret(cookie); }
@@ -256,6 +262,38 @@ void KillWorker::encode(Writer& w) const { w.u64(worker_id); }
 Result<KillWorker> KillWorker::decode(Reader& r) {
   BW_TRY(id, r.u64());
   return KillWorker{id};
+}
+
+void ClearBan::encode(Writer& w) const { w.str(key); }
+Result<ClearBan> ClearBan::decode(Reader& r) {
+  BW_TRY(key, r.str(kMaxBanKey));
+  return ClearBan{std::move(key)};
+}
+
+void BanUpdate::encode(Writer& w) const {
+  w.str(key);
+  w.u32(failures);
+  w.u32(seconds_remaining);
+}
+Result<BanUpdate> BanUpdate::decode(Reader& r) {
+  BW_TRY(key, r.str(kMaxBanKey));
+  BW_TRY(failures, r.u32());
+  BW_TRY(remaining, r.u32());
+  return BanUpdate{std::move(key), failures, remaining};
+}
+
+void AuditEvent::encode(Writer& w) const {
+  w.str(event);
+  w.str(user);
+  w.str(peer);
+  w.str(detail);
+}
+Result<AuditEvent> AuditEvent::decode(Reader& r) {
+  BW_TRY(event, r.str(kMaxAuditText));
+  BW_TRY(user, r.str(kMaxUsername));
+  BW_TRY(peer, r.str(kMaxAddressText));
+  BW_TRY(detail, r.str(kMaxAuditText));
+  return AuditEvent{std::move(event), std::move(user), std::move(peer), std::move(detail)};
 }
 
 }  // namespace bulwark::ipc

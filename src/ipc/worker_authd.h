@@ -2,7 +2,11 @@
 //
 // The worker asks, authd decides. Per worker channel authd allows:
 //   SignRequest  at most once, before anything else (the TLS handshake);
-//   AuthPassword up to the retry limit, until one succeeds;
+//   AuthPassword up to the retry limit, until one succeeds or asks for a
+//                second factor;
+//   AuthOtp      only while authd awaits this connection's second factor
+//                (after an AuthPassword answered kSecondFactor), up to the
+//                retry limit, within the step's lifetime;
 //   CookieCheck  once (a tunnel per connection);
 //   Logout       only after an accepted CookieCheck, for that session only.
 // Anything else kills the worker. Passwords and cookies travel as
@@ -26,6 +30,7 @@ enum class WorkerAuthdType : std::uint16_t {
   kCookieCheck = 5,
   kCookieReply = 6,
   kLogout = 7,
+  kAuthOtp = 8,
 };
 
 enum class SignKind : std::uint8_t {
@@ -62,6 +67,7 @@ enum class AuthOutcome : std::uint8_t {
   kSuccess = 1,  // cookie set
   kRetry = 2,    // show the form again with message
   kDenied = 3,   // give up: HTTP 401
+  kSecondFactor = 4,  // password accepted; show the one-time-code form with message
 };
 
 struct AuthReply {
@@ -71,6 +77,15 @@ struct AuthReply {
   SecretBuffer cookie;
   void encode(Writer& w) const;
   static Result<AuthReply> decode(Reader& r);
+};
+
+// The one-time code the client typed into the second form. No user name:
+// authd knows whose second factor this connection is on.
+struct AuthOtp {
+  static constexpr auto kType = WorkerAuthdType::kAuthOtp;
+  SecretBuffer code;
+  void encode(Writer& w) const;
+  static Result<AuthOtp> decode(Reader& r);
 };
 
 struct CookieCheck {

@@ -35,6 +35,17 @@ json answerDisconnect(const json& req, ControlHandler& handler) {
   return errorReply("disconnect needs \"id\" (number) or \"user\" (string)");
 }
 
+json answerUnban(const json& req, ControlHandler& handler) {
+  if (!req.contains("key") || !req["key"].is_string())
+    return errorReply("unban needs \"key\": \"user:NAME\", \"addr:IP\" or \"*\"");
+  const std::string key = req["key"].get<std::string>();
+  if (key != "*" && !key.starts_with("user:") && !key.starts_with("addr:"))
+    return errorReply("unban key must be \"user:NAME\", \"addr:IP\" or \"*\"");
+  auto r = handler.clearBan(key);
+  if (!r) return errorReply(r.error().message);
+  return json{{"ok", true}, {"cleared", *r}};
+}
+
 bool userInGroup(uid_t uid, gid_t gid) {
   std::vector<char> buf(16384);
   passwd pw{};
@@ -57,6 +68,8 @@ json answerControlRequest(std::string_view request, ControlHandler& handler) {
   const std::string cmd = req["cmd"].get<std::string>();
   if (cmd == "sessions") return json{{"ok", true}, {"sessions", handler.listSessions()}};
   if (cmd == "disconnect") return answerDisconnect(req, handler);
+  if (cmd == "bans") return json{{"ok", true}, {"bans", handler.listBans()}};
+  if (cmd == "unban") return answerUnban(req, handler);
   return errorReply("unknown command: " + cmd);
 }
 

@@ -7,6 +7,8 @@
 //   {"cmd":"sessions"}                    -> {"ok":true,"sessions":[...]}
 //   {"cmd":"disconnect","id":N}           -> {"ok":true,"ended":1}
 //   {"cmd":"disconnect","user":"alice"}   -> {"ok":true,"ended":K}
+//   {"cmd":"bans"}                        -> {"ok":true,"bans":[...]}
+//   {"cmd":"unban","key":"user:alice"}    -> {"ok":true,"cleared":N}  ("addr:IP", "*" = all)
 //   anything else                         -> {"ok":false,"error":"..."}
 #pragma once
 
@@ -30,6 +32,8 @@ class ControlHandler {
   virtual nlohmann::json listSessions() = 0;
   virtual Result<unsigned> disconnectSession(std::uint64_t session_id) = 0;
   virtual Result<unsigned> disconnectUser(const std::string& username) = 0;
+  virtual nlohmann::json listBans() = 0;
+  virtual Result<unsigned> clearBan(const std::string& key) = 0;
 };
 
 // Pure request dispatch, separate from the socket so it is testable.

@@ -147,7 +147,12 @@ Result<void> Gateway::startAuthd() {
       "--cert", cfg_.server.cert, "--key", cfg_.server.key, "--users", cfg_.server.users_file,
       "--cookie-grace", std::to_string(cfg_.timeouts.cookie),
       "--session-lifetime", std::to_string(cfg_.timeouts.session),
-      "--max-per-user", std::to_string(cfg_.server.max_sessions_per_user)};
+      "--max-per-user", std::to_string(cfg_.server.max_sessions_per_user),
+      "--totp", cfg_.auth.totp_file,
+      "--max-failures", std::to_string(cfg_.auth.max_failures),
+      "--backoff", std::to_string(cfg_.auth.backoff),
+      "--backoff-max", std::to_string(cfg_.auth.backoff_max)};
+  if (cfg_.auth.mfa_required) args.push_back("--mfa-required");
   if (debug_) args.push_back("--debug");
   auto pid = privsep::spawnProcess(exe_dir_ + "/bulwark-authd", args, {{pair->second.get(), 3}});
   if (!pid) return fail(pid.error());
@@ -373,6 +378,16 @@ void Gateway::onAuthdReadable() {
         return;
       }
       break;
+    case ipc::MainAuthdType::kBanUpdate:
+      if (auto m = ipc::decodeFrame<ipc::BanUpdate>(*frame)) {
+        bans_.update(m->key, m->failures, std::chrono::seconds(m->seconds_remaining),
+                     std::chrono::steady_clock::now());
+        return;
+      }
+      break;
+    case ipc::MainAuthdType::kAuditEvent:
+      if (auto m = ipc::decodeFrame<ipc::AuditEvent>(*frame)) return recordAudit(*m);
+      break;
     default:
       break;
   }
@@ -528,6 +543,17 @@ Result<unsigned> Gateway::disconnectUser(const std::string& username) {
   authd_.send(ipc::encodeFrame(ipc::RevokeUser{username}));
   for (auto id : ids) endSession(id);
   return static_cast<unsigned>(ids.size());
+}
+
+nlohmann::json Gateway::listBans() { return bans_.toJson(std::chrono::steady_clock::now()); }
+
+Result<unsigned> Gateway::clearBan(const std::string& key) {
+  if (!authd_.send(ipc::encodeFrame(ipc::ClearBan{key}))) return fail("authd unreachable");
+  return bans_.remove(key);
+}
+
+void Gateway::recordAudit(const ipc::AuditEvent& e) {
+  spdlog::info("audit {} user={} peer={} {}", e.event, logSafe(e.user), e.peer, logSafe(e.detail));
 }
 
 }  // namespace bulwark::mainproc

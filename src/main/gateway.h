@@ -20,6 +20,7 @@
 #include "config/config.h"
 #include "ipc/channel.h"
 #include "ipc/main_authd.h"
+#include "main/ban_list.h"
 #include "main/control_server.h"
 #include "main/worker_record.h"
 #include "pool/ip_pool.h"
@@ -37,6 +38,8 @@ class Gateway : public ControlHandler {
   nlohmann::json listSessions() override;
   Result<unsigned> disconnectSession(std::uint64_t session_id) override;
   Result<unsigned> disconnectUser(const std::string& username) override;
+  nlohmann::json listBans() override;
+  Result<unsigned> clearBan(const std::string& key) override;
 
  private:
   Result<void> startAuthd();
@@ -60,6 +63,7 @@ class Gateway : public ControlHandler {
   void terminateWorker(WorkerRecord& w, const std::string& reason);
   void killWorker(WorkerRecord& w, const std::string& why);
   WorkerRecord* findWorker(std::uint64_t id);
+  void recordAudit(const ipc::AuditEvent& e);
   ipc::WorkerInit workerInit() const;
 
   config::Config cfg_;
@@ -82,6 +86,7 @@ class Gateway : public ControlHandler {
   std::unordered_map<pid_t, std::uint64_t> worker_by_pid_;
   std::unordered_map<std::uint64_t, SessionRecord> sessions_;
   std::unordered_map<std::string, std::uint64_t> worker_by_app_id_;  // raw 32 bytes
+  BanList bans_;
   bool running_ = true;
 };
 

@@ -23,6 +23,11 @@ Result<ipc::AuthReply> AuthdClient::authPassword(const std::string& username,
   return roundTrip<ipc::AuthReply>(req);
 }
 
+Result<ipc::AuthReply> AuthdClient::authOtp(SecretBuffer code) {
+  ipc::AuthOtp req{std::move(code)};
+  return roundTrip<ipc::AuthReply>(req);
+}
+
 Result<ipc::CookieReply> AuthdClient::checkCookie(SecretBuffer cookie) {
   ipc::CookieCheck req{std::move(cookie)};
   return roundTrip<ipc::CookieReply>(req);

@@ -20,6 +20,7 @@ class AuthdClient {
   explicit AuthdClient(ipc::Channel ch) : ch_(std::move(ch)) {}
   Result<std::string> sign(const ipc::SignRequest& req);
   Result<ipc::AuthReply> authPassword(const std::string& username, SecretBuffer password);
+  Result<ipc::AuthReply> authOtp(SecretBuffer code);
   Result<ipc::CookieReply> checkCookie(SecretBuffer cookie);
   void logout();
 

@@ -91,14 +91,30 @@ HttpSession::Next HttpSession::sendForm(const std::string& error) {
   return send(xmlResponse(body)) ? Next::kContinue : Next::kClose;
 }
 
+HttpSession::Next HttpSession::sendOtpForm(const std::string& error) {
+  std::string body =
+      anyconnect::buildOtpForm("Enter the 6-digit code from your authenticator.", error);
+  return send(xmlResponse(body)) ? Next::kContinue : Next::kClose;
+}
+
 HttpSession::Next HttpSession::answerLogin(const http::Request& req) {
   auto doc = anyconnect::parseClientAuth(req.body);
   if (!doc) return refuse(400, "Bad Request", "malformed auth XML: " + doc.error().message);
-  if (doc->type != anyconnect::ClientAuthType::kAuthReply) return sendForm("");
+  if (awaiting_otp_) {
+    if (doc->type != anyconnect::ClientAuthType::kAuthReply || doc->otp.empty())
+      return sendOtpForm("Please enter the code.");
+    return answerAuthd(authd_.authOtp(std::move(doc->otp)), "");
+  }
+  if (doc->type != anyconnect::ClientAuthType::kAuthReply || !doc->otp.empty())
+    return sendForm("");  // a code without a password step first: start over
   if (doc->username.empty() || doc->password.empty())
     return sendForm("Please enter your username and password.");
   std::string user = doc->username;
-  auto reply = authd_.authPassword(user, std::move(doc->password));
+  return answerAuthd(authd_.authPassword(user, std::move(doc->password)), user);
+}
+
+HttpSession::Next HttpSession::answerAuthd(const Result<ipc::AuthReply>& reply,
+                                           const std::string& user) {
   if (!reply) {
     spdlog::error("{}: authd: {}", peer_, reply.error().message);
     return refuse(503, "Service Unavailable", "authd unreachable");
@@ -106,13 +122,25 @@ HttpSession::Next HttpSession::answerLogin(const http::Request& req) {
   switch (reply->outcome) {
     case ipc::AuthOutcome::kRetry:
       return sendForm(reply->message);
+    case ipc::AuthOutcome::kSecondFactor: {
+      bool first = !awaiting_otp_;
+      awaiting_otp_ = true;
+      return sendOtpForm(first ? "" : reply->message);
+    }
     case ipc::AuthOutcome::kDenied:
-      return refuse(401, "Authentication failed", "login denied for " + logSafe(user));
+      awaiting_otp_ = false;
+      return refuse(401, "Authentication failed",
+                    user.empty() ? "second factor denied" : "login denied for " + logSafe(user));
     case ipc::AuthOutcome::kSuccess:
-      break;
+      awaiting_otp_ = false;
+      return sendSuccess(*reply);
   }
-  std::string cookie(reply->cookie.view());
-  std::string body = anyconnect::buildAuthSuccess(cookie, reply->message);
+  return refuse(500, "Internal Server Error", "bad authd reply");
+}
+
+HttpSession::Next HttpSession::sendSuccess(const ipc::AuthReply& reply) {
+  std::string cookie(reply.cookie.view());
+  std::string body = anyconnect::buildAuthSuccess(cookie, reply.message);
   std::string response = xmlResponse(
       body, {{"Set-Cookie", "webvpn=" + cookie + "; Secure; HttpOnly"}});
   secureWipe(cookie.data(), cookie.size());

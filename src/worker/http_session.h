@@ -1,6 +1,8 @@
 // HttpSession: the HTTP phase of a worker connection. It reads bounded HTTP
 // requests from the TLS stream and routes them by exact path match:
-//   POST /                  XML login (config-auth init / auth-reply)
+//   POST /                  XML login (config-auth init / auth-reply): the
+//                           password form, then, if authd asks for it, the
+//                           one-time-code form (auth id "totp")
 //   CONNECT /CSCOSSLC/tunnel  cookie check, then the tunnel
 // Anything else gets a 4xx and the connection closes. Every refusal is
 // logged once with the client address; passwords are never logged.
@@ -36,6 +38,9 @@ class HttpSession {
   bool readMore();
   Next route(const http::Request& req);
   Next answerLogin(const http::Request& req);
+  Next answerAuthd(const Result<ipc::AuthReply>& reply, const std::string& user);
+  Next sendSuccess(const ipc::AuthReply& reply);
+  Next sendOtpForm(const std::string& error);
   Next answerConnect(const http::Request& req);
   Next sendForm(const std::string& error);
   Next refuse(int status, const std::string& reason, const std::string& why);
@@ -50,6 +55,9 @@ class HttpSession {
   Deadline deadline_{};
   std::string buffer_;
   std::optional<GrantedTunnel> granted_;
+  // authd accepted the password and waits for this connection's one-time
+  // code; only authd's state decides, this just picks the form to show.
+  bool awaiting_otp_ = false;
 };
 
 }  // namespace bulwark::worker

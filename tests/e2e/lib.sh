@@ -97,7 +97,7 @@ make_cert() {
     openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64)"
 }
 
-# write_config [extra TOML lines for [timeouts]]
+# write_config [extra TOML lines for [timeouts]] [extra lines for [auth]]
 write_config() {
   CONFIG=$WORK/bulwark.toml
   cat >"$CONFIG" <<CONF
@@ -121,6 +121,10 @@ split_include = ["$POOL_PREFIX.0/24"]
 dpd = 90
 cookie = 300
 ${1:-}
+
+[auth]
+totp_file = "$WORK/totp"
+${2:-}
 CONF
   CTL=("$BIN/bulwarkctl" --config "$CONFIG")
 }
@@ -128,7 +132,7 @@ CONF
 e2e_setup() {
   setup_namespaces
   make_cert
-  write_config "${1:-}"
+  write_config "${1:-}" "${2:-}"
   : >"$WORK/users"
 }
 

@@ -20,6 +20,9 @@ line=$(grep -n '^prot' "$WORK/bad.toml" | cut -d: -f1)
 check_refused "$WORK/bad.toml:$line: unknown key server.prot"
 sed 's/^worker_user = .*/worker_user = "no-such-user-here"/' "$CONFIG" >"$WORK/bad.toml"
 check_refused "no such user: no-such-user-here"
+sed 's/^\[auth\]$/[auth]\nmfa = "sometimes"/' "$CONFIG" >"$WORK/bad.toml"
+line=$(grep -n '^mfa' "$WORK/bad.toml" | cut -d: -f1)
+check_refused "$WORK/bad.toml:$line: auth.mfa: expected \"optional\" or \"required\""
 printf '[server\n' >"$WORK/bad.toml"
 check_refused "$WORK/bad.toml:1:"
 check_refused_missing() {

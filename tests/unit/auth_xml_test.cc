@@ -65,6 +65,29 @@ TEST(AuthXml, LoginFormIsWhatTheClientNeeds) {
   EXPECT_EQ(buildLoginForm("m", "").find("<error"), std::string::npos);
 }
 
+TEST(AuthXml, OtpFormIsTheTotpShapeOpenconnectFillsItself) {
+  std::string form = buildOtpForm("Enter the code.", "Wrong code.");
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_string(form.c_str()));
+  auto auth = doc.child("config-auth").child("auth");
+  EXPECT_STREQ(auth.attribute("id").value(), "totp");
+  EXPECT_STREQ(auth.child("error").text().get(), "Wrong code.");
+  auto inputs = auth.child("form").children("input");
+  ASSERT_EQ(std::distance(inputs.begin(), inputs.end()), 1);
+  EXPECT_STREQ(inputs.begin()->attribute("name").value(), "secondary_password");
+  EXPECT_STREQ(inputs.begin()->attribute("type").value(), "password");
+}
+
+TEST(AuthXml, SecondaryPasswordIsReadAsTheOneTimeCode) {
+  auto d = parseClientAuth(
+      "<config-auth type=\"auth-reply\"><auth><secondary_password>123456</secondary_password>"
+      "</auth></config-auth>");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->otp.view(), "123456");
+  EXPECT_TRUE(d->username.empty());
+  EXPECT_TRUE(d->password.empty());
+}
+
 TEST(AuthXml, SuccessCarriesSessionTokenAndAuthSuccess) {
   std::string ok = buildAuthSuccess("TOKEN_1", "Welcome, <b>.");
   pugi::xml_document doc;

@@ -19,9 +19,29 @@ class FakeGateway : public ControlHandler {
     last_user = u;
     return 2u;
   }
+  nlohmann::json listBans() override {
+    return nlohmann::json::array({{{"kind", "user"}, {"name", "mallory"}}});
+  }
+  Result<unsigned> clearBan(const std::string& key) override {
+    last_key = key;
+    return 1u;
+  }
   std::uint64_t last_id = 0;
   std::string last_user;
+  std::string last_key;
 };
+
+TEST(ControlRequest, BansAndUnban) {
+  FakeGateway g;
+  EXPECT_EQ(answerControlRequest(R"({"cmd":"bans"})", g)["bans"][0]["name"], "mallory");
+  EXPECT_EQ(answerControlRequest(R"({"cmd":"unban","key":"user:mallory"})", g)["cleared"], 1);
+  EXPECT_EQ(g.last_key, "user:mallory");
+  EXPECT_EQ(answerControlRequest(R"({"cmd":"unban","key":"*"})", g)["cleared"], 1);
+  auto bad = answerControlRequest(R"({"cmd":"unban","key":"root"})", g);
+  EXPECT_FALSE(bad["ok"].get<bool>());
+  EXPECT_EQ(g.last_key, "*");
+  EXPECT_FALSE(answerControlRequest(R"({"cmd":"unban"})", g)["ok"].get<bool>());
+}
 
 TEST(ControlRequest, Sessions) {
   FakeGateway g;

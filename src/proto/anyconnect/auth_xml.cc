@@ -46,10 +46,12 @@ Result<ClientAuth> readDocument(const pugi::xml_document& doc) {
   pugi::xml_node auth = root.child("auth");
   auto user = fieldText(auth, "username");
   auto pass = fieldText(auth, "password");
+  auto otp = fieldText(auth, "secondary_password");
   auto group = fieldText(root, "group-select");
-  if (!user || !pass || !group) return fail("field too long");
+  if (!user || !pass || !otp || !group) return fail("field too long");
   out.username = std::move(*user);
   out.password = SecretBuffer::take(*pass);
+  out.otp = SecretBuffer::take(*otp);
   out.group_select = std::move(*group);
   return out;
 }
@@ -85,18 +87,35 @@ std::string xmlEscape(std::string_view text) {
   return out;
 }
 
-std::string buildLoginForm(std::string_view message, std::string_view error) {
+namespace {
+
+std::string buildForm(std::string_view id, std::string_view message, std::string_view error,
+                      std::string_view inputs) {
   std::string x =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       "<config-auth client=\"vpn\" type=\"auth-request\" aggregate-auth-version=\"2\">\n"
-      "<auth id=\"main\">\n<title>Bulwark VPN</title>\n"
+      "<auth id=\"" + std::string(id) + "\">\n<title>Bulwark VPN</title>\n"
       "<message>" + xmlEscape(message) + "</message>\n";
-  if (!error.empty()) x += "<error id=\"main\" param1=\"\" param2=\"\">" + xmlEscape(error) + "</error>\n";
-  x += "<form method=\"post\" action=\"/\">\n"
-       "<input type=\"text\" name=\"username\" label=\"Username:\" />\n"
-       "<input type=\"password\" name=\"password\" label=\"Password:\" />\n"
-       "</form>\n</auth>\n</config-auth>\n";
+  if (!error.empty())
+    x += "<error id=\"" + std::string(id) + "\" param1=\"\" param2=\"\">" + xmlEscape(error) +
+         "</error>\n";
+  x += "<form method=\"post\" action=\"/\">\n";
+  x += inputs;
+  x += "</form>\n</auth>\n</config-auth>\n";
   return x;
+}
+
+}  // namespace
+
+std::string buildLoginForm(std::string_view message, std::string_view error) {
+  return buildForm("main", message, error,
+                   "<input type=\"text\" name=\"username\" label=\"Username:\" />\n"
+                   "<input type=\"password\" name=\"password\" label=\"Password:\" />\n");
+}
+
+std::string buildOtpForm(std::string_view message, std::string_view error) {
+  return buildForm(kOtpFormId, message, error,
+                   "<input type=\"password\" name=\"secondary_password\" label=\"TOTP code:\" />\n");
 }
 
 std::string buildAuthSuccess(std::string_view cookie, std::string_view message) {

@@ -32,6 +32,7 @@ struct ClientAuth {
   ClientAuthType type = ClientAuthType::kInit;
   std::string username;
   SecretBuffer password;
+  SecretBuffer otp;  // <secondary_password>, the one-time code of the second form
   std::string group_select;
 };
 
@@ -40,6 +41,12 @@ Result<ClientAuth> parseClientAuth(std::string_view body);
 // Login form: auth id "main", username + password inputs; `error` (if not
 // empty) is shown as an error above the form (a retry after a failure).
 std::string buildLoginForm(std::string_view message, std::string_view error);
+// The second form (anyconnect.md 2.4): auth id "totp", one password field
+// named "secondary_password", which openconnect's --token-mode=totp fills
+// by itself; --form-entry totp:secondary_password=CODE and a second stdin
+// line work too.
+inline constexpr std::string_view kOtpFormId = "totp";
+std::string buildOtpForm(std::string_view message, std::string_view error);
 // type="complete" with the session token and <auth id="success">.
 std::string buildAuthSuccess(std::string_view cookie, std::string_view message);
 
