@@ -44,7 +44,8 @@ class AuthdServer {
   void answerOtp(WorkerPeer& p, const ipc::Frame& f);
   ipc::AuthReply completeLogin(WorkerPeer& p, const std::string& user);
   ipc::AuthReply refuseThrottled(WorkerPeer& p, const std::string& user);
-  void countFailure(WorkerPeer& p, const std::string& user, const char* reason);
+  // attempt: the how-manieth try of this step on this connection.
+  void countFailure(WorkerPeer& p, const std::string& user, const char* reason, unsigned attempt);
   bool throttled(const WorkerPeer& p, const std::string& user) const;
   void replyTo(WorkerPeer& p, const ipc::AuthReply& reply);
   void audit(const char* event, const std::string& user, const WorkerPeer* p,

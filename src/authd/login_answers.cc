@@ -56,8 +56,10 @@ ipc::AuthReply AuthdServer::refuseThrottled(WorkerPeer& p, const std::string& us
   return reply(last ? ipc::AuthOutcome::kDenied : ipc::AuthOutcome::kRetry, kThrottled);
 }
 
-void AuthdServer::countFailure(WorkerPeer& p, const std::string& user, const char* reason) {
-  spdlog::warn("login failed user={} peer={} reason={}", logSafe(user), p.peer, reason);
+void AuthdServer::countFailure(WorkerPeer& p, const std::string& user, const char* reason,
+                               unsigned attempt) {
+  spdlog::warn("login failed user={} peer={} reason={} attempt={}", logSafe(user), p.peer, reason,
+               attempt);
   audit("login.failure", user, &p, reason);
   auto now = auth::Clock::now();
   for (const std::string& key : {userKey(user), addrKey(p)}) {
@@ -104,7 +106,7 @@ void AuthdServer::answerPassword(WorkerPeer& p, const ipc::Frame& f) {
   req->password.wipe();
   if (v != PasswordVerdict::kAccepted) {
     ++p.failed_logins;
-    countFailure(p, user, verdictName(v));
+    countFailure(p, user, verdictName(v), p.failed_logins);
     bool last = p.failed_logins >= kMaxPasswordAttempts;
     return replyTo(p, reply(last ? ipc::AuthOutcome::kDenied : ipc::AuthOutcome::kRetry,
                             last ? kGiveUp : kFailed));
@@ -147,7 +149,7 @@ void AuthdServer::answerOtp(WorkerPeer& p, const ipc::Frame& f) {
     p.pending.reset();
     return replyTo(p, completeLogin(p, user));
   }
-  countFailure(p, user, totpVerdictName(v));
+  countFailure(p, user, totpVerdictName(v), pending.failures + 1);
   if (++pending.failures >= kMaxOtpAttempts || v == TotpVerdict::kUnavailable) {
     p.pending.reset();
     return replyTo(p, reply(ipc::AuthOutcome::kDenied, kGiveUp));

@@ -2,11 +2,14 @@
 // secrets (TLS private key, password hashes, TOTP seeds, session cookies). Started by
 // bulwarkd with fork+exec; fd 3 is its channel to main. It is not dumpable,
 // so no other process of the same uid can read its memory.
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -59,6 +62,9 @@ int main(int argc, char** argv) {
   rlimit no_core{0, 0};
   setrlimit(RLIMIT_CORE, &no_core);
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  // Keep the key, hashes, seeds and cookies out of swap.
+  if (mlockall(MCL_CURRENT | MCL_FUTURE) != 0)
+    spdlog::warn("mlockall failed ({}); secrets may be swapped out", std::strerror(errno));
   auto signer = tls::KeySigner::load(args.key, readFile(args.cert));
   if (!signer) {
     spdlog::critical("TLS key: {}", signer.error().message);

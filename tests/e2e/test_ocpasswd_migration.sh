@@ -18,7 +18,7 @@ set -e
 "${CTL[@]}" user unlock carol >/dev/null
 printf 'newpass\n' | "${CTL[@]}" user passwd carol --password-stdin >/dev/null
 grep -q '^carol:\*:\$argon2id\$' "$WORK/users" || fail "passwd did not store Argon2id"
-"${CTL[@]}" user list | grep -qE "^carol +active +argon2id" || fail "user list: $("${CTL[@]}" user list)"
+"${CTL[@]}" user list | grep -qE "^carol +active +no +argon2id" || fail "user list: $("${CTL[@]}" user list)"
 start_client carol newpass tun1
 "${CTL[@]}" user del carol >/dev/null
 "${CTL[@]}" user list | grep -q carol && fail "deleted user still listed"
