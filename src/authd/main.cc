@@ -17,6 +17,7 @@
 #include "authd/authd_server.h"
 #include "common/log.h"
 #include "ipc/limits.h"
+#include "privsep/seccomp_policy.h"
 
 namespace {
 
@@ -81,6 +82,12 @@ int main(int argc, char** argv) {
   authd::AuthdServer server(ipc::Channel(UniqueFd(3), ipc::kMainAuthdCap), std::move(*signer),
                             authd::UserDirectory(args.users), authd::TotpDirectory(args.totp),
                             limits, policy);
+  // From here on authd only serves its channels: confine it.
+  prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+  if (auto sc = privsep::installSeccompPolicy(privsep::SandboxRole::kAuthd); !sc) {
+    spdlog::critical("seccomp: {}", sc.error().message);
+    return 1;
+  }
   spdlog::info("ready");
   server.run();
   return 0;

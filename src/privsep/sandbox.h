@@ -18,7 +18,7 @@
 
 namespace bulwark::privsep {
 
-enum class SandboxRole { kWorker };
+enum class SandboxRole { kWorker, kAuthd };
 
 struct SandboxSpec {
   uid_t uid = 0;

@@ -9,27 +9,13 @@
 #include <cstring>
 #include <memory>
 
+#include "privsep/seccomp_roles.h"
+
 namespace bulwark::privsep {
 namespace {
 
 struct FilterFree {
   void operator()(scmp_filter_ctx* c) const { seccomp_release(*c); delete c; }
-};
-
-// Syscalls a worker uses after the sandbox is up (docs/design/privsep.md).
-constexpr int kWorkerSyscalls[] = {
-    SCMP_SYS(read),         SCMP_SYS(write),          SCMP_SYS(readv),
-    SCMP_SYS(writev),       SCMP_SYS(recvmsg),        SCMP_SYS(sendmsg),
-    SCMP_SYS(recvfrom),     SCMP_SYS(sendto),         SCMP_SYS(poll),
-    SCMP_SYS(ppoll),        SCMP_SYS(close),          SCMP_SYS(shutdown),
-    SCMP_SYS(fcntl),        SCMP_SYS(setsockopt),     SCMP_SYS(getsockopt),
-    SCMP_SYS(fstat),        SCMP_SYS(newfstatat),     SCMP_SYS(lseek),
-    SCMP_SYS(brk),          SCMP_SYS(munmap),         SCMP_SYS(mremap),
-    SCMP_SYS(madvise),      SCMP_SYS(futex),          SCMP_SYS(clock_gettime),
-    SCMP_SYS(gettimeofday), SCMP_SYS(getrandom),      SCMP_SYS(getpid),
-    SCMP_SYS(gettid),       SCMP_SYS(rt_sigreturn),   SCMP_SYS(rt_sigprocmask),
-    SCMP_SYS(restart_syscall), SCMP_SYS(exit),        SCMP_SYS(exit_group),
-    SCMP_SYS(sched_yield),  SCMP_SYS(clock_nanosleep), SCMP_SYS(nanosleep),
 };
 
 #ifdef BULWARK_SECCOMP_TRAP
@@ -49,18 +35,6 @@ constexpr std::uint32_t kViolationAction = SCMP_ACT_TRAP;
 constexpr std::uint32_t kViolationAction = SCMP_ACT_KILL_PROCESS;
 #endif
 
-Result<void> allowWorkerSyscalls(scmp_filter_ctx ctx) {
-  for (int nr : kWorkerSyscalls)
-    if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0) != 0)
-      return fail("seccomp: cannot allow syscall " + std::to_string(nr));
-  // Memory may be mapped or re-protected, but never executable.
-  for (int nr : {SCMP_SYS(mmap), SCMP_SYS(mprotect)})
-    if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-                         SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)) != 0)
-      return fail("seccomp: cannot add the mmap rule");
-  return {};
-}
-
 }  // namespace
 
 Result<bool> installSeccompPolicy(SandboxRole role) {
@@ -72,9 +46,8 @@ Result<bool> installSeccompPolicy(SandboxRole role) {
 #endif
   std::unique_ptr<scmp_filter_ctx, FilterFree> ctx(new scmp_filter_ctx(seccomp_init(kViolationAction)));
   if (*ctx == nullptr) return fail("seccomp_init failed");
-  if (role == SandboxRole::kWorker) {
-    if (auto r = allowWorkerSyscalls(*ctx); !r) return fail(r.error());
-  }
+  auto allowed = role == SandboxRole::kWorker ? allowWorkerSyscalls(*ctx) : allowAuthdSyscalls(*ctx);
+  if (!allowed) return fail(allowed.error());
   int rc = seccomp_load(*ctx);
   if (rc != 0) return fail(std::string("seccomp_load: ") + std::strerror(-rc));
   return true;

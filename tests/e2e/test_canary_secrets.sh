@@ -53,6 +53,7 @@ for role in main authd worker; do
   log "$role ($pid): no core dumps, canary in memory 0 times, not in its gcore"
 done
 grep -qE "^Seccomp:\s+2$" "/proc/$worker/status" || fail "worker has no seccomp filter"
+grep -qE "^Seccomp:\s+2$" "/proc/$authd/status" || fail "authd has no seccomp filter"
 grep -qE "^VmLck:\s+[1-9][0-9]* kB" "/proc/$authd/status" || fail "authd memory not locked: $(grep VmLck "/proc/$authd/status")"
 grep -qE "^VmLck:\s+[1-9][0-9]* kB" "/proc/$authd/status" && log "authd memory locked: $(grep VmLck "/proc/$authd/status")"
 # The same uid as the worker cannot attach to it (PR_SET_DUMPABLE 0).

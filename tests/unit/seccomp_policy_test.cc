@@ -16,17 +16,24 @@
 namespace bulwark::privsep {
 namespace {
 
-// Runs `attempt` in a child under the worker policy; returns its wait status.
-int underWorkerPolicy(const std::function<void()>& attempt) {
+// Runs `attempt` in a child under a role's policy; returns its wait status.
+int underPolicy(SandboxRole role, const std::function<void()>& attempt) {
   pid_t pid = fork();
   if (pid == 0) {
-    if (!installSeccompPolicy(SandboxRole::kWorker)) _exit(100);
+    if (!installSeccompPolicy(role)) _exit(100);
     attempt();
     _exit(0);
   }
   int status = 0;
   waitpid(pid, &status, 0);
   return status;
+}
+
+int underWorkerPolicy(const std::function<void()>& attempt) {
+  return underPolicy(SandboxRole::kWorker, attempt);
+}
+int underAuthdPolicy(const std::function<void()>& attempt) {
+  return underPolicy(SandboxRole::kAuthd, attempt);
 }
 
 bool killedBySeccomp(int status) {
@@ -96,6 +103,37 @@ TEST(SeccompPolicy, ExecutableMemoryKills) {
 TEST(SeccompPolicy, PtraceAndIoctlKill) {
   EXPECT_TRUE(killedBySeccomp(underWorkerPolicy([] { syscall(SYS_ptrace, 0, 0, 0, 0); })));
   EXPECT_TRUE(killedBySeccomp(underWorkerPolicy([] { ioctl(0, 0x5401 /* TCGETS */, nullptr); })));
+}
+
+TEST(SeccompAuthdPolicy, ReadsFilesButNeverWritesOrCreatesThem) {
+#ifdef BULWARK_UNDER_ASAN
+  GTEST_SKIP() << "not meaningful under AddressSanitizer";
+#endif
+  int status = underAuthdPolicy([] {
+    int fd = open("/etc/passwd", O_RDONLY | O_CLOEXEC);
+    char c;
+    if (fd < 0 || read(fd, &c, 1) != 1) _exit(1);
+    close(fd);
+  });
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  EXPECT_TRUE(killedBySeccomp(underAuthdPolicy([] { open("/tmp/bulwark-x", O_WRONLY); })));
+  EXPECT_TRUE(killedBySeccomp(underAuthdPolicy([] { open("/tmp/bulwark-x", O_RDONLY | O_CREAT, 0600); })));
+  EXPECT_TRUE(killedBySeccomp(underAuthdPolicy([] { open("/etc/passwd", O_RDWR); })));
+  EXPECT_TRUE(killedBySeccomp(underAuthdPolicy([] { open("/etc/passwd", O_RDONLY | O_TRUNC); })));
+}
+
+TEST(SeccompAuthdPolicy, ExecForkSocketPtraceAndExecMemoryKill) {
+  EXPECT_TRUE(killedBySeccomp(underAuthdPolicy([] {
+    char* const argv[] = {const_cast<char*>("/bin/sh"), nullptr};
+    execve("/bin/sh", argv, nullptr);
+  })));
+  EXPECT_TRUE(killedBySeccomp(underAuthdPolicy([] { syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0); })));
+  EXPECT_TRUE(killedBySeccomp(underAuthdPolicy([] { socket(AF_INET, SOCK_STREAM, 0); })));
+  EXPECT_TRUE(killedBySeccomp(underAuthdPolicy([] { syscall(SYS_ptrace, 0, 0, 0, 0); })));
+  EXPECT_TRUE(killedBySeccomp(underAuthdPolicy([] { syscall(SYS_setuid, 0); })));
+  EXPECT_TRUE(killedBySeccomp(underAuthdPolicy([] {
+    mmap(nullptr, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  })));
 }
 
 }  // namespace
