@@ -29,6 +29,7 @@ max_clients = 0
 max_sessions_per_user = 0
 worker_user = "nobody"
 runtime_dir = "$d/run"
+state_dir = "$d/state"
 
 [network]
 pool = "$pool/$prefix"

@@ -14,7 +14,7 @@ if(NOT BULWARK_FUZZ)
   file(GLOB bulwark_release_tool_srcs CONFIGURE_DEPENDS
        ${CMAKE_SOURCE_DIR}/src/release_tool/*.cc)
   add_executable(bulwark-release ${bulwark_release_tool_srcs})
-  target_link_libraries(bulwark-release PRIVATE bulwark_release)
+  target_link_libraries(bulwark-release PRIVATE bulwark_release bulwark_mitigation)
 
   install(TARGETS bulwark-verify bulwark-release RUNTIME DESTINATION sbin)
 

@@ -51,6 +51,7 @@ void decodeAll(const Frame& f) {
   tryDecode<SessionEnded>(f);
   tryDecode<KillWorker>(f);
   tryDecode<ClearBan>(f);
+  tryDecode<PolicyUpdate>(f);
   tryDecode<BanUpdate>(f);
   tryDecode<AuditEvent>(f);
 }

@@ -71,6 +71,14 @@ void AuthdServer::onMainReadable() {
         }
       }
       return;
+    case MainAuthdType::kPolicyUpdate:
+      if (auto m = ipc::decodeFrame<ipc::PolicyUpdate>(*frame)) {
+        login_switches_ = *m;
+        spdlog::info("mitigation: new logins {}, password-only {}, TOTP {}",
+                     m->disable_new_logins ? "off" : "on", m->disable_password_only ? "off" : "on",
+                     m->disable_totp ? "off" : "on");
+      }
+      return;
     case MainAuthdType::kClearBan:
       if (auto m = ipc::decodeFrame<ipc::ClearBan>(*frame)) clearBan(m->key);
       return;

@@ -15,6 +15,7 @@
 #include "authd/worker_peer.h"
 #include "common/event_loop.h"
 #include "ipc/channel.h"
+#include "ipc/main_authd.h"
 #include "tls/key_signer.h"
 
 namespace bulwark::authd {
@@ -66,6 +67,7 @@ class AuthdServer {
   auth::SessionTable sessions_;
   AuthPolicy policy_;
   auth::Throttle throttle_;
+  ipc::PolicyUpdate login_switches_;  // from the mitigation policy
   EventLoop loop_;
   bool running_ = true;
   std::unordered_map<std::uint64_t, std::unique_ptr<WorkerPeer>> workers_;

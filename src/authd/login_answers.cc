@@ -21,6 +21,9 @@ constexpr const char* kGiveUp = "Authentication failed.";
 constexpr const char* kThrottled = "Too many failed attempts. Try again later.";
 constexpr const char* kEnterCode = "Enter the 6-digit code from your authenticator.";
 constexpr const char* kWrongCode = "Wrong code. Try again.";
+constexpr const char* kLoginsOff = "Logins are disabled by the administrator.";
+constexpr const char* kNeedsMfa =
+    "This account needs a second factor and has none: ask your administrator to enrol it.";
 
 std::string userKey(const std::string& user) { return "user:" + user; }
 std::string addrKey(const WorkerPeer& p) { return "addr:" + p.peer_address; }
@@ -53,7 +56,7 @@ ipc::AuthReply AuthdServer::refuseThrottled(WorkerPeer& p, const std::string& us
   spdlog::warn("login throttled user={} peer={}", logSafe(user), p.peer);
   audit("login.throttled", user, &p, "back-off in force");
   bool last = p.failed_logins >= kMaxPasswordAttempts;
-  return reply(last ? ipc::AuthOutcome::kDenied : ipc::AuthOutcome::kRetry, kThrottled);
+  return reply(last ? ipc::AuthOutcome::kRefused : ipc::AuthOutcome::kRetry, kThrottled);
 }
 
 void AuthdServer::countFailure(WorkerPeer& p, const std::string& user, const char* reason,
@@ -82,7 +85,7 @@ ipc::AuthReply AuthdServer::completeLogin(WorkerPeer& p, const std::string& user
   if (!issued) {
     spdlog::warn("login refused user={} peer={}: {}", logSafe(user), p.peer, issued.error().message);
     audit("login.refused", user, &p, issued.error().message);
-    return reply(ipc::AuthOutcome::kDenied, "Login refused: " + issued.error().message + ".");
+    return reply(ipc::AuthOutcome::kRefused, "Login refused: " + issued.error().message + ".");
   }
   throttle_.recordSuccess(userKey(user));
   p.logged_in = true;
@@ -97,6 +100,11 @@ void AuthdServer::answerPassword(WorkerPeer& p, const ipc::Frame& f) {
   auto req = ipc::decodeFrame<ipc::AuthPassword>(f);
   if (!req) return violation(p, req.error().message);
   const std::string& user = req->username;
+  if (login_switches_.disable_new_logins) {
+    req->password.wipe();
+    audit("login.refused", user, &p, "new logins disabled by mitigation policy");
+    return replyTo(p, reply(ipc::AuthOutcome::kRefused, kLoginsOff));
+  }
   if (throttled(p, user)) {
     auth::burnDummyVerification(req->password.view());
     req->password.wipe();
@@ -113,6 +121,10 @@ void AuthdServer::answerPassword(WorkerPeer& p, const ipc::Frame& f) {
   }
   switch (totp_.state(user)) {
     case TotpState::kEnrolled:
+      if (login_switches_.disable_totp) {
+        audit("login.refused", user, &p, "TOTP logins disabled by mitigation policy");
+        return replyTo(p, reply(ipc::AuthOutcome::kRefused, kLoginsOff));
+      }
       p.pending = PendingSecondFactor{user, auth::Clock::now() + kSecondFactorLifetime, 0};
       spdlog::info("password ok, awaiting one-time code user={} peer={}", user, p.peer);
       return replyTo(p, reply(ipc::AuthOutcome::kSecondFactor, kEnterCode));
@@ -120,10 +132,14 @@ void AuthdServer::answerPassword(WorkerPeer& p, const ipc::Frame& f) {
       audit("login.refused", user, &p, "TOTP file unreadable");
       return replyTo(p, reply(ipc::AuthOutcome::kDenied, kGiveUp));
     case TotpState::kNotEnrolled:
+      if (login_switches_.disable_password_only) {
+        audit("login.refused", user, &p, "password-only logins disabled by mitigation policy");
+        return replyTo(p, reply(ipc::AuthOutcome::kRefused, kLoginsOff));
+      }
       if (policy_.mfa_required) {
         spdlog::warn("login refused user={} peer={}: MFA required, no TOTP enrolled", user, p.peer);
         audit("login.refused", user, &p, "MFA required but no TOTP enrolled");
-        return replyTo(p, reply(ipc::AuthOutcome::kDenied, kGiveUp));
+        return replyTo(p, reply(ipc::AuthOutcome::kRefused, kNeedsMfa));
       }
       return replyTo(p, completeLogin(p, user));
   }

@@ -121,7 +121,8 @@ std::map<std::string, Section> schema(Config& c) {
          {"worker_group", stringKey(s.worker_group)},
          {"runtime_dir", stringKey(s.runtime_dir)},
          {"admin_group", stringKey(s.admin_group)},
-         {"dtls", boolKey(s.dtls)}}}},
+         {"dtls", boolKey(s.dtls)},
+         {"state_dir", stringKey(s.state_dir)}}}},
       {"network",
        {{{"pool", [&n](const toml::node& node, const std::string& key) -> Result<void> {
             if (!node.is_string()) return typeError(key, "a string like \"192.168.99.0/24\"");
@@ -145,6 +146,7 @@ std::map<std::string, Section> schema(Config& c) {
          {"session", uintKey(t.session, 0, kMaxTimeout)},
          {"cookie", uintKey(t.cookie, 1, kMaxTimeout)},
          {"auth", uintKey(t.auth, 5, 3600)}}}},
+      {"integrity", {{{"release_pubkey", stringKey(c.integrity.release_pubkey)}}}},
       {"auth",
        {{{"totp_file", stringKey(a.totp_file)},
          {"mfa", [&a](const toml::node& node, const std::string& key) -> Result<void> {

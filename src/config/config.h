@@ -30,6 +30,7 @@ struct ServerConfig {
   std::string runtime_dir = "/run/bulwark";
   std::string admin_group;
   bool dtls = true;  // UDP on the same port; PSK-NEGOTIATE DTLS 1.2
+  std::string state_dir = "/var/lib/bulwark";  // persisted mitigation policy
 };
 
 struct NetworkConfig {
@@ -60,7 +61,12 @@ struct AuthConfig {
   unsigned backoff_max = 900;    // longest back-off, seconds
 };
 
+struct IntegrityConfig {
+  std::string release_pubkey;  // Ed25519 public key (PEM) that signs mitigation policies
+};
+
 struct Config {
+  IntegrityConfig integrity;
   ServerConfig server;
   NetworkConfig network;
   TimeoutConfig timeouts;

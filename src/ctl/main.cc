@@ -9,9 +9,12 @@
 //   bulwarkctl user totp enable|disable NAME [--force] [--no-qr]
 //   bulwarkctl bans [--json]
 //   bulwarkctl unban --user NAME | --addr IP | --all
+//   bulwarkctl status [--json]
+//   bulwarkctl mitigation apply FILE      (a policy signed with bulwark-release sign-policy)
 // `user unlock` also lifts the user's login back-off in a running gateway.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 
 #include "config/config.h"
@@ -94,6 +97,23 @@ int printBans(const json& reply, bool as_json) {
   return 0;
 }
 
+int printStatus(const json& s) {
+  std::printf("connections: %zu\ntunnels: %u\n", s["connections"].get<std::size_t>(),
+              s["tunnels"].get<unsigned>());
+  const json& m = s["mitigation"];
+  if (m["version"].get<std::uint64_t>() == 0) {
+    std::printf("mitigation policy: none\n");
+    return 0;
+  }
+  std::printf("mitigation policy: version %llu (%s)\n",
+              static_cast<unsigned long long>(m["version"].get<std::uint64_t>()),
+              m["reason"].get<std::string>().c_str());
+  for (const char* k : {"disable_new_logins", "disable_dtls", "disable_password_only", "disable_totp"})
+    if (m[k].get<bool>()) std::printf("  %s\n", k);
+  for (const auto& path : m["blocked_paths"]) std::printf("  blocked path %s\n", path.get<std::string>().c_str());
+  return 0;
+}
+
 int call(const Paths& p, const json& request, bool as_json) {
   auto reply = bulwark::ctl::callGateway(p.socket, request);
   if (!reply) {
@@ -106,6 +126,16 @@ int call(const Paths& p, const json& request, bool as_json) {
   }
   if (reply->contains("sessions")) return printSessions(*reply, as_json);
   if (reply->contains("bans")) return printBans(*reply, as_json);
+  if (reply->contains("status")) {
+    if (!as_json) return printStatus((*reply)["status"]);
+    std::cout << (*reply)["status"].dump(2) << "\n";
+    return 0;
+  }
+  if (reply->contains("mitigation") && !as_json) {
+    std::printf("mitigation policy version %llu applied\n",
+                static_cast<unsigned long long>((*reply)["mitigation"]["version"].get<std::uint64_t>()));
+    return 0;
+  }
   if (as_json) {
     std::cout << reply->dump(2) << "\n";
   } else if (reply->contains("cleared")) {
@@ -164,6 +194,14 @@ int main(int argc, char** argv) {
     sub->callback([&totp_cmd, verb] { totp_cmd.verb = verb; });
   }
 
+  auto* status = app.add_subcommand("status", "gateway status and the active mitigation policy");
+  status->add_flag("--json", as_json, "print JSON");
+  auto* mitigation = app.add_subcommand("mitigation", "emergency mitigation policies");
+  mitigation->require_subcommand(1);
+  std::string policy_file;
+  auto* apply = mitigation->add_subcommand("apply", "apply a signed policy at once (no restart)");
+  apply->add_option("file", policy_file, "policy signed with bulwark-release sign-policy")->required();
+
   auto* bans = app.add_subcommand("bans", "list login back-offs in force (accounts and addresses)");
   bans->add_flag("--json", as_json, "print JSON");
   auto* unban = app.add_subcommand("unban", "lift a login back-off");
@@ -189,6 +227,24 @@ int main(int argc, char** argv) {
       return 2;
     }
     return call(paths, json{{"cmd", "disconnect"}, {"id", session_id}}, as_json);
+  }
+  if (status->parsed()) {
+    if (!resolvePaths(paths, true, false)) return 1;
+    return call(paths, json{{"cmd", "status"}}, as_json);
+  }
+  if (apply->parsed()) {
+    if (!resolvePaths(paths, true, false)) return 1;
+    std::ifstream in(policy_file, std::ios::binary);
+    if (!in) {
+      std::fprintf(stderr, "bulwarkctl: cannot read %s\n", policy_file.c_str());
+      return 1;
+    }
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (text.size() > 64 * 1024) {
+      std::fprintf(stderr, "bulwarkctl: %s is too large to be a policy\n", policy_file.c_str());
+      return 1;
+    }
+    return call(paths, json{{"cmd", "mitigation"}, {"policy", text}}, false);
   }
   if (bans->parsed()) {
     if (!resolvePaths(paths, true, false)) return 1;

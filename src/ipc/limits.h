@@ -17,6 +17,7 @@ inline constexpr std::size_t kMaxCookie = 128;
 inline constexpr std::size_t kMaxOtp = 64;
 inline constexpr std::size_t kMaxBanKey = 5 + kMaxUsername;  // "user:" + name
 inline constexpr std::size_t kMaxAuditText = 512;
+inline constexpr std::size_t kMaxRequestPath = 256;
 inline constexpr std::size_t kMaxMessageText = 512;
 inline constexpr std::size_t kMaxAddressText = 64;
 inline constexpr std::size_t kMaxCertChain = 60 * 1024;

@@ -2,7 +2,8 @@
 //
 // main -> authd: WorkerAttach + the authd end of a fresh worker channel,
 //                WorkerGone, RevokeSession, RevokeUser, ClearBan (an admin
-//                lifted a login back-off).
+//                lifted a login back-off), PolicyUpdate (mitigation policy
+//                login switches).
 // authd -> main: SessionGrant (a worker presented a valid cookie: main may
 //                now lease an address and create its TUN), SessionEnded
 //                (cookie revoked or expired: main frees the lease and ends
@@ -27,6 +28,7 @@ enum class MainAuthdType : std::uint16_t {
   kRevokeSession = 3,
   kRevokeUser = 4,
   kClearBan = 5,
+  kPolicyUpdate = 6,
   kSessionGrant = 10,
   kSessionEnded = 11,
   kKillWorker = 12,
@@ -84,6 +86,16 @@ struct KillWorker {
   std::uint64_t worker_id = 0;
   void encode(Writer& w) const;
   static Result<KillWorker> decode(Reader& r);
+};
+
+// The login switches of the active mitigation policy (main -> authd).
+struct PolicyUpdate {
+  static constexpr auto kType = MainAuthdType::kPolicyUpdate;
+  bool disable_new_logins = false;
+  bool disable_password_only = false;
+  bool disable_totp = false;
+  void encode(Writer& w) const;
+  static Result<PolicyUpdate> decode(Reader& r);
 };
 
 // key: "user:NAME", "addr:IP", or "*" for every back-off.

@@ -44,6 +44,7 @@ struct WorkerInit {
   std::vector<std::string> split_include;   // "10.0.0.0/255.0.0.0"; empty = full tunnel
   std::string banner;
   std::uint32_t dtls_port = 0;  // 0: DTLS not offered
+  std::vector<std::string> blocked_paths;  // mitigation policy: answered 403
   void encode(Writer& w) const;
   static Result<WorkerInit> decode(Reader& r);
 };

@@ -48,6 +48,7 @@ void WorkerInit::encode(Writer& w) const {
   putList(w, split_include);
   w.str(banner);
   w.u32(dtls_port);
+  putList(w, blocked_paths);
 }
 
 Result<WorkerInit> WorkerInit::decode(Reader& r) {
@@ -79,6 +80,8 @@ Result<WorkerInit> WorkerInit::decode(Reader& r) {
   BW_TRY(dtls_port, r.u32());
   if (dtls_port > 65535) return fail("ipc: bad DTLS port");
   m.dtls_port = dtls_port;
+  BW_TRY(blocked, getList(r, kMaxRequestPath));
+  m.blocked_paths = std::move(blocked);
   return m;
 }
 
@@ -180,7 +183,7 @@ void AuthReply::encode(Writer& w) const {
 }
 Result<AuthReply> AuthReply::decode(Reader& r) {
   BW_TRY(outcome, r.u8());
-  if (outcome < 1 || outcome > 4) return fail("ipc: bad auth outcome");
+  if (outcome < 1 || outcome > 5) return fail("ipc: bad auth outcome");
   BW_TRY(msg, r.str(kMaxMessageText));
   BW_TRY(cookie, r.secret(kMaxCookie));
   return AuthReply{static_cast<AuthOutcome>(outcome), std::move(msg), std::move(cookie)};
@@ -262,6 +265,18 @@ void KillWorker::encode(Writer& w) const { w.u64(worker_id); }
 Result<KillWorker> KillWorker::decode(Reader& r) {
   BW_TRY(id, r.u64());
   return KillWorker{id};
+}
+
+void PolicyUpdate::encode(Writer& w) const {
+  w.u8(disable_new_logins ? 1 : 0);
+  w.u8(disable_password_only ? 1 : 0);
+  w.u8(disable_totp ? 1 : 0);
+}
+Result<PolicyUpdate> PolicyUpdate::decode(Reader& r) {
+  BW_TRY(logins, r.boolean());
+  BW_TRY(password_only, r.boolean());
+  BW_TRY(totp, r.boolean());
+  return PolicyUpdate{logins, password_only, totp};
 }
 
 void ClearBan::encode(Writer& w) const { w.str(key); }

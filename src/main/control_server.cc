@@ -70,6 +70,14 @@ json answerControlRequest(std::string_view request, ControlHandler& handler) {
   if (cmd == "disconnect") return answerDisconnect(req, handler);
   if (cmd == "bans") return json{{"ok", true}, {"bans", handler.listBans()}};
   if (cmd == "unban") return answerUnban(req, handler);
+  if (cmd == "status") return json{{"ok", true}, {"status", handler.status()}};
+  if (cmd == "mitigation") {
+    if (!req.contains("policy") || !req["policy"].is_string())
+      return errorReply("mitigation needs \"policy\": the signed policy text");
+    auto r = handler.applyMitigation(req["policy"].get<std::string>());
+    if (!r) return errorReply(r.error().message);
+    return json{{"ok", true}, {"mitigation", *r}};
+  }
   return errorReply("unknown command: " + cmd);
 }
 

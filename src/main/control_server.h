@@ -9,6 +9,8 @@
 //   {"cmd":"disconnect","user":"alice"}   -> {"ok":true,"ended":K}
 //   {"cmd":"bans"}                        -> {"ok":true,"bans":[...]}
 //   {"cmd":"unban","key":"user:alice"}    -> {"ok":true,"cleared":N}  ("addr:IP", "*" = all)
+//   {"cmd":"mitigation","policy":"..."}   -> {"ok":true,"mitigation":{...}} (signed policy text)
+//   {"cmd":"status"}                      -> {"ok":true,"status":{...,"mitigation":{...}}}
 //   anything else                         -> {"ok":false,"error":"..."}
 #pragma once
 
@@ -34,6 +36,9 @@ class ControlHandler {
   virtual Result<unsigned> disconnectUser(const std::string& username) = 0;
   virtual nlohmann::json listBans() = 0;
   virtual Result<unsigned> clearBan(const std::string& key) = 0;
+  // Verifies (release key), checks the version, persists and applies.
+  virtual Result<nlohmann::json> applyMitigation(const std::string& signed_policy) = 0;
+  virtual nlohmann::json status() = 0;
 };
 
 // Pure request dispatch, separate from the socket so it is testable.

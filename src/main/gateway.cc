@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <openssl/rand.h>
 #include <sys/wait.h>
@@ -113,7 +114,8 @@ Gateway::Gateway(config::Config cfg, std::string config_path, bool debug)
       config_path_(std::move(config_path)),
       debug_(debug),
       exe_dir_(privsep::selfDirectory()),
-      pool_(cfg_.network.pool_network, cfg_.network.pool_prefix) {}
+      pool_(cfg_.network.pool_network, cfg_.network.pool_prefix),
+      policy_(cfg_.server.state_dir + "/mitigation.policy", cfg_.integrity.release_pubkey) {}
 
 Result<void> Gateway::start() {
   auto account = privsep::lookupAccount(cfg_.server.worker_user, cfg_.server.worker_group);
@@ -124,7 +126,9 @@ Result<void> Gateway::start() {
   cert_chain_pem_ = readWholeFile(cfg_.server.cert);
   if (cert_chain_pem_.empty()) return fail("cannot read certificate " + cfg_.server.cert);
   if (cert_chain_pem_.size() > ipc::kMaxCertChain) return fail("certificate chain too large");
+  if (auto r = loadMitigationPolicy(); !r) return r;
   if (auto r = startAuthd(); !r) return r;
+  sendPolicyToAuthd();
   if (auto r = openListener(); !r) return r;
   gid_t admin_gid = 0;
   bool has_admin = !cfg_.server.admin_group.empty();
@@ -263,7 +267,8 @@ ipc::WorkerInit Gateway::workerInit() const {
   m.dns = cfg_.network.dns;
   m.default_domain = cfg_.network.default_domain;
   m.split_include = cfg_.network.split_include;
-  m.dtls_port = cfg_.server.dtls ? cfg_.server.port : 0;
+  m.dtls_port = dtlsOffered() ? cfg_.server.port : 0;
+  m.blocked_paths = policy_.active().blocked_paths;
   return m;
 }
 
@@ -425,7 +430,7 @@ void Gateway::openTunnel(WorkerRecord& w) {
   s.worker_id = w.id;
   w.state = WorkerState::kTunnel;
   std::string app_id;
-  if (cfg_.server.dtls) {
+  if (dtlsOffered()) {
     // anyconnect.md 5.4: a fresh App-ID on every CONNECT.
     w.dtls_app_id.assign(anyconnect::kAppIdBytes, '\0');
     RAND_bytes(reinterpret_cast<unsigned char*>(w.dtls_app_id.data()), anyconnect::kAppIdBytes);
@@ -554,6 +559,59 @@ Result<unsigned> Gateway::clearBan(const std::string& key) {
 
 void Gateway::recordAudit(const ipc::AuditEvent& e) {
   spdlog::info("audit {} user={} peer={} {}", e.event, logSafe(e.user), e.peer, logSafe(e.detail));
+}
+
+// ---- mitigation policy ----
+
+bool Gateway::dtlsOffered() const { return cfg_.server.dtls && !policy_.active().disable_dtls; }
+
+Result<void> Gateway::loadMitigationPolicy() {
+  if (::mkdir(cfg_.server.state_dir.c_str(), 0700) != 0 && errno != EEXIST)
+    return fail("cannot create state_dir " + cfg_.server.state_dir + ": " + std::strerror(errno));
+  if (auto r = policy_.load(); !r)
+    return fail(r.error().message + " (remove the file or apply a newer signed policy)");
+  if (policy_.active().version > 0)
+    spdlog::warn("mitigation policy version {} in force: {}", policy_.active().version,
+                 policy_.active().reason);
+  return {};
+}
+
+void Gateway::sendPolicyToAuthd() {
+  const auto& p = policy_.active();
+  authd_.send(ipc::encodeFrame(
+      ipc::PolicyUpdate{p.disable_new_logins, p.disable_password_only, p.disable_totp}));
+}
+
+Result<nlohmann::json> Gateway::applyMitigation(const std::string& signed_policy) {
+  auto applied = policy_.apply(signed_policy);
+  if (!applied) {
+    spdlog::warn("mitigation policy refused: {}", applied.error().message);
+    recordAudit({"mitigation.refused", "", "", applied.error().message});
+    return fail(applied.error());
+  }
+  sendPolicyToAuthd();
+  spdlog::warn("mitigation policy version {} applied: {}", applied->version, applied->reason);
+  recordAudit({"mitigation.apply", "", "", "version " + std::to_string(applied->version) + ": " +
+                                              applied->reason});
+  return mitigationJson();
+}
+
+nlohmann::json Gateway::mitigationJson() const {
+  const auto& p = policy_.active();
+  return {{"version", p.version},
+          {"reason", p.reason},
+          {"disable_new_logins", p.disable_new_logins},
+          {"disable_dtls", p.disable_dtls},
+          {"disable_password_only", p.disable_password_only},
+          {"disable_totp", p.disable_totp},
+          {"blocked_paths", p.blocked_paths}};
+}
+
+nlohmann::json Gateway::status() {
+  unsigned tunnels = 0;
+  for (const auto& [_, s] : sessions_)
+    if (s.worker_id) ++tunnels;
+  return {{"connections", workers_.size()}, {"tunnels", tunnels}, {"mitigation", mitigationJson()}};
 }
 
 }  // namespace bulwark::mainproc

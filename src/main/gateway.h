@@ -23,6 +23,7 @@
 #include "main/ban_list.h"
 #include "main/control_server.h"
 #include "main/worker_record.h"
+#include "mitigation/policy_store.h"
 #include "pool/ip_pool.h"
 #include "privsep/sandbox.h"
 
@@ -40,6 +41,8 @@ class Gateway : public ControlHandler {
   Result<unsigned> disconnectUser(const std::string& username) override;
   nlohmann::json listBans() override;
   Result<unsigned> clearBan(const std::string& key) override;
+  Result<nlohmann::json> applyMitigation(const std::string& signed_policy) override;
+  nlohmann::json status() override;
 
  private:
   Result<void> startAuthd();
@@ -64,6 +67,10 @@ class Gateway : public ControlHandler {
   void killWorker(WorkerRecord& w, const std::string& why);
   WorkerRecord* findWorker(std::uint64_t id);
   void recordAudit(const ipc::AuditEvent& e);
+  Result<void> loadMitigationPolicy();
+  void sendPolicyToAuthd();
+  bool dtlsOffered() const;
+  nlohmann::json mitigationJson() const;
   ipc::WorkerInit workerInit() const;
 
   config::Config cfg_;
@@ -87,6 +94,7 @@ class Gateway : public ControlHandler {
   std::unordered_map<std::uint64_t, SessionRecord> sessions_;
   std::unordered_map<std::string, std::uint64_t> worker_by_app_id_;  // raw 32 bytes
   BanList bans_;
+  mitigation::PolicyStore policy_;
   bool running_ = true;
 };
 

@@ -47,15 +47,19 @@ bool ed25519Verify(std::string_view message, std::string_view sig, EVP_PKEY* key
 }  // namespace
 
 Result<SignedParts> splitSignedManifest(std::string_view bytes) {
-  if (bytes.size() > kMaxSignedManifestBytes) return fail("signed manifest too large");
+  return splitSignedText(bytes, kMaxSignedManifestBytes);
+}
+
+Result<SignedParts> splitSignedText(std::string_view bytes, std::size_t max_bytes) {
+  if (bytes.size() > max_bytes) return fail("signed file too large");
   if (bytes.size() < kSignatureLineBytes || bytes.back() != '\n') {
-    return fail("no signature line at end of manifest");
+    return fail("no signature line at the end");
   }
   std::string_view line = bytes.substr(bytes.size() - kSignatureLineBytes);
   std::string_view body = bytes.substr(0, bytes.size() - kSignatureLineBytes);
   // The signature line must be a whole line of its own.
   if (!line.starts_with(kSignaturePrefix) || (!body.empty() && body.back() != '\n')) {
-    return fail("no signature line at end of manifest");
+    return fail("no signature line at the end");
   }
   std::string_view b64 = line.substr(kSignaturePrefix.size(), 88);
   auto sig = decodeBase64(b64);
@@ -63,15 +67,29 @@ Result<SignedParts> splitSignedManifest(std::string_view bytes) {
   return SignedParts{body, std::move(*sig)};
 }
 
+Result<std::string> signText(std::string_view text, const PrivateKey& key) {
+  if (!text.empty() && text.back() != '\n') return fail("text to sign must end with a newline");
+  auto sig = ed25519Sign(text, key.get());
+  if (!sig) return fail(sig.error());
+  std::string out(text);
+  out.append(kSignaturePrefix).append(encodeBase64(*sig)).push_back('\n');
+  return out;
+}
+
+Result<std::string_view> verifySignedText(std::string_view bytes, std::size_t max_bytes,
+                                          const PublicKey& key) {
+  auto parts = splitSignedText(bytes, max_bytes);
+  if (!parts) return fail(parts.error());
+  if (!ed25519Verify(parts->body, parts->signature, key.get()))
+    return fail("bad signature (modified, or signed with another key)");
+  return parts->body;
+}
+
 Result<std::string> signManifest(std::string_view manifest_text, const PrivateKey& key) {
   if (auto m = parseManifest(manifest_text); !m) {
     return fail("refusing to sign an invalid manifest: " + m.error().message);
   }
-  auto sig = ed25519Sign(manifest_text, key.get());
-  if (!sig) return fail(sig.error());
-  std::string out(manifest_text);
-  out.append(kSignaturePrefix).append(encodeBase64(*sig)).push_back('\n');
-  return out;
+  return signText(manifest_text, key);
 }
 
 Result<Manifest> verifySignedManifest(std::string_view bytes, const PublicKey& key) {

@@ -35,6 +35,15 @@ struct SignedParts {
 // Pure split of a signed manifest into body and decoded signature; checks the
 // shape of the last line only (no crypto, no parsing of the body).
 [[nodiscard]] Result<SignedParts> splitSignedManifest(std::string_view bytes);
+[[nodiscard]] Result<SignedParts> splitSignedText(std::string_view bytes, std::size_t max_bytes);
+
+// Any text the same way (mitigation policies use it too): `text` must end in
+// a newline; the result is text + signature line.
+[[nodiscard]] Result<std::string> signText(std::string_view text, const PrivateKey& key);
+// Checks the signature line against every byte before it and returns those
+// bytes (a view into `bytes`); nothing else about them is looked at.
+[[nodiscard]] Result<std::string_view> verifySignedText(std::string_view bytes, std::size_t max_bytes,
+                                                        const PublicKey& key);
 
 // Refuses to sign text that parseManifest rejects.
 [[nodiscard]] Result<std::string> signManifest(std::string_view manifest_text,

@@ -4,6 +4,7 @@
 #include <span>
 #include <string>
 
+#include "mitigation/policy.h"
 #include "release/bounded_file.h"
 #include "release/ed25519_key.h"
 #include "release/key_file.h"
@@ -44,6 +45,18 @@ Result<void> sign(const ToolArgs& a) {
   return release::writeNewFile(a.one("--out"), *signed_text, 0644);
 }
 
+Result<void> signPolicy(const ToolArgs& a) {
+  auto key = release::loadPrivateKeyFile(a.one("--key"));
+  if (!key) return fail(key.error());
+  auto text = release::readBoundedFile(a.one("--in"), mitigation::kMaxPolicyBytes);
+  if (!text) return fail(text.error());
+  if (auto p = mitigation::parsePolicy(*text); !p)
+    return fail("refusing to sign an invalid policy: " + p.error().message);
+  auto signed_text = release::signText(*text, *key);
+  if (!signed_text) return fail(signed_text.error());
+  return release::writeNewFile(a.one("--out"), *signed_text, 0644);
+}
+
 Result<void> checkUpdate(const ToolArgs& a) {
   auto key = release::loadPublicKeyFile(a.one("--pubkey"));
   if (!key) return fail(key.error());
@@ -60,6 +73,7 @@ Result<void> run(const ToolArgs& a) {
   if (a.command == "keygen") return keygen(a);
   if (a.command == "manifest") return manifest(a);
   if (a.command == "sign") return sign(a);
+  if (a.command == "sign-policy") return signPolicy(a);
   return checkUpdate(a);
 }
 

@@ -12,11 +12,12 @@ struct CommandSpec {
   std::vector<std::string_view> required;
 };
 
-const std::array<CommandSpec, 4>& commands() {
-  static const std::array<CommandSpec, 4> kCommands{{
+const std::array<CommandSpec, 5>& commands() {
+  static const std::array<CommandSpec, 5> kCommands{{
       {"keygen", {"--private", "--public"}},
       {"manifest", {"--root", "--cover", "--version", "--out"}},
       {"sign", {"--key", "--in", "--out"}},
+      {"sign-policy", {"--key", "--in", "--out"}},
       {"check-update", {"--pubkey", "--installed-version", "--package"}},
   }};
   return kCommands;

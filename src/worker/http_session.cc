@@ -79,6 +79,8 @@ bool HttpSession::readMore() {
 }
 
 HttpSession::Next HttpSession::route(const http::Request& req) {
+  for (const auto& blocked : init_.blocked_paths)
+    if (req.path == blocked) return refuse(403, "Forbidden", "path blocked by mitigation policy");
   if (req.method == http::Method::kPost && req.path == kLoginPath) return answerLogin(req);
   if (req.method == http::Method::kGet && req.path == kLoginPath) return sendForm("");
   if (req.method == http::Method::kConnect && req.path == kTunnelPath) return answerConnect(req);
@@ -131,6 +133,12 @@ HttpSession::Next HttpSession::answerAuthd(const Result<ipc::AuthReply>& reply,
       awaiting_otp_ = false;
       return refuse(401, "Authentication failed",
                     user.empty() ? "second factor denied" : "login denied for " + logSafe(user));
+    case ipc::AuthOutcome::kRefused:
+      awaiting_otp_ = false;
+      // A form with an error and no inputs: the client shows it and stops.
+      spdlog::warn("refused {}: {}", peer_, reply->message);
+      send(xmlResponse(anyconnect::buildRefusal(reply->message)));
+      return Next::kClose;
     case ipc::AuthOutcome::kSuccess:
       awaiting_otp_ = false;
       return sendSuccess(*reply);

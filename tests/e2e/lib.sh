@@ -110,6 +110,7 @@ users_file = "$WORK/users"
 max_sessions_per_user = 0
 worker_user = "nobody"
 runtime_dir = "$WORK/run"
+state_dir = "$WORK/state"
 
 [network]
 pool = "$POOL_PREFIX.0/24"

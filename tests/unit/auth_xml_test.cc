@@ -78,6 +78,14 @@ TEST(AuthXml, OtpFormIsTheTotpShapeOpenconnectFillsItself) {
   EXPECT_STREQ(inputs.begin()->attribute("type").value(), "password");
 }
 
+TEST(AuthXml, RefusalHasAnErrorAndNoInputs) {
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_string(buildRefusal("Logins are <off>.").c_str()));
+  auto auth = doc.child("config-auth").child("auth");
+  EXPECT_STREQ(auth.child("error").text().get(), "Logins are <off>.");
+  EXPECT_FALSE(auth.child("form").child("input"));
+}
+
 TEST(AuthXml, SecondaryPasswordIsReadAsTheOneTimeCode) {
   auto d = parseClientAuth(
       "<config-auth type=\"auth-reply\"><auth><secondary_password>123456</secondary_password>"

@@ -26,10 +26,25 @@ class FakeGateway : public ControlHandler {
     last_key = key;
     return 1u;
   }
+  Result<nlohmann::json> applyMitigation(const std::string& policy) override {
+    if (policy != "signed") return fail("policy refused: bad signature");
+    return nlohmann::json{{"version", 2}};
+  }
+  nlohmann::json status() override { return {{"tunnels", 3}}; }
   std::uint64_t last_id = 0;
   std::string last_user;
   std::string last_key;
 };
+
+TEST(ControlRequest, MitigationAndStatus) {
+  FakeGateway g;
+  EXPECT_EQ(answerControlRequest(R"({"cmd":"mitigation","policy":"signed"})", g)["mitigation"]["version"], 2);
+  auto bad = answerControlRequest(R"({"cmd":"mitigation","policy":"forged"})", g);
+  EXPECT_FALSE(bad["ok"].get<bool>());
+  EXPECT_EQ(bad["error"], "policy refused: bad signature");
+  EXPECT_FALSE(answerControlRequest(R"({"cmd":"mitigation"})", g)["ok"].get<bool>());
+  EXPECT_EQ(answerControlRequest(R"({"cmd":"status"})", g)["status"]["tunnels"], 3);
+}
 
 TEST(ControlRequest, BansAndUnban) {
   FakeGateway g;

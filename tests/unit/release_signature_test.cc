@@ -90,19 +90,19 @@ TEST_F(ReleaseSignature, RejectsMalformedSignatureLines) {
   std::string body = manifestText();
   std::string sig_line = good.substr(body.size());
   EXPECT_EQ(verifySignedManifest(body, keys_.pub).error().message,
-            "no signature line at end of manifest");
+            "no signature line at the end");
   EXPECT_FALSE(verifySignedManifest(good + "\n", keys_.pub));      // trailing blank line
   EXPECT_FALSE(verifySignedManifest(good + sig_line, keys_.pub));  // two signature lines
   EXPECT_FALSE(verifySignedManifest(good.substr(0, good.size() - 1), keys_.pub));  // no newline
   std::string rsa_label = good;
   rsa_label.replace(body.size(), 17, "signature rsa2048");
   EXPECT_EQ(verifySignedManifest(rsa_label, keys_.pub).error().message,
-            "no signature line at end of manifest");
+            "no signature line at the end");
   // Signature line glued to the previous line.
   std::string glued = body.substr(0, body.size() - 1) + "x" + sig_line;
   EXPECT_FALSE(verifySignedManifest(glued, keys_.pub));
   std::string huge(kMaxSignedManifestBytes + 1, 'x');
-  EXPECT_EQ(verifySignedManifest(huge, keys_.pub).error().message, "signed manifest too large");
+  EXPECT_EQ(verifySignedManifest(huge, keys_.pub).error().message, "signed file too large");
 }
 
 TEST_F(ReleaseSignature, RefusesToSignAnInvalidManifest) {

@@ -118,6 +118,8 @@ std::string buildOtpForm(std::string_view message, std::string_view error) {
                    "<input type=\"password\" name=\"secondary_password\" label=\"TOTP code:\" />\n");
 }
 
+std::string buildRefusal(std::string_view error) { return buildForm("main", "", error, ""); }
+
 std::string buildAuthSuccess(std::string_view cookie, std::string_view message) {
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
          "<config-auth client=\"vpn\" type=\"complete\" aggregate-auth-version=\"2\">\n"

@@ -47,6 +47,9 @@ std::string buildLoginForm(std::string_view message, std::string_view error);
 // line work too.
 inline constexpr std::string_view kOtpFormId = "totp";
 std::string buildOtpForm(std::string_view message, std::string_view error);
+// A final answer with only an error and no inputs: the client prints the
+// error and ends authentication (anyconnect.md 2.5, option 3).
+std::string buildRefusal(std::string_view error);
 // type="complete" with the session token and <auth id="success">.
 std::string buildAuthSuccess(std::string_view cookie, std::string_view message);
 
