@@ -25,5 +25,9 @@ if(NOT BULWARK_FUZZ)
              COMMAND bash ${CMAKE_SOURCE_DIR}/tests/verify/test_verify_tree.sh
                      $<TARGET_FILE:bulwark-verify> $<TARGET_FILE:bulwark-release>)
     set_tests_properties(verify_tree PROPERTIES LABELS release TIMEOUT 120)
+    # scripts/package.sh + install-release.sh on the real installed tree.
+    add_test(NAME release_install
+             COMMAND bash ${CMAKE_SOURCE_DIR}/tests/verify/test_release_install.sh ${CMAKE_BINARY_DIR})
+    set_tests_properties(release_install PROPERTIES LABELS package TIMEOUT 300)
   endif()
 endif()
