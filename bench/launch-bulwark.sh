@@ -39,5 +39,11 @@ split_include = ["$pool/$prefix"]
 dpd = 90
 keepalive = 32400
 cookie = 300
+
+[auth]
+totp_file = "$d/totp"
+
+[audit]
+file = "$d/audit.jsonl"
 CONF
 exec "$bin/bulwarkd" --config "$d/bulwark.toml" --foreground

@@ -180,7 +180,6 @@ void AuthdServer::clearBan(const std::string& key) {
     throttle_.clear(key);
   }
   spdlog::info("back-off lifted by admin: {}", logSafe(key));
-  audit("admin.unban", key.starts_with("user:") ? key.substr(5) : "", nullptr, key);
 }
 
 }  // namespace bulwark::authd

@@ -79,6 +79,27 @@ Result<std::string> ipLiteral(std::string_view s) {
   return fail("'" + str + "' is not an IP address");
 }
 
+// "192.0.2.10:514" or "[2001:db8::1]:514": a numeric address and a port.
+Result<std::pair<std::string, std::uint16_t>> parseEndpoint(std::string_view s) {
+  std::string host, port;
+  if (!s.empty() && s.front() == '[') {
+    auto close = s.find("]:");
+    if (close == std::string_view::npos) return fail("'" + std::string(s) + "' is not [IPv6]:port");
+    host = std::string(s.substr(1, close - 1));
+    port = std::string(s.substr(close + 2));
+  } else {
+    auto colon = s.rfind(':');
+    if (colon == std::string_view::npos) return fail("'" + std::string(s) + "' is not address:port");
+    host = std::string(s.substr(0, colon));
+    port = std::string(s.substr(colon + 1));
+  }
+  if (auto ip = ipLiteral(host); !ip) return fail(ip.error());
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoul(port) == 0 || std::stoul(port) > 65535)
+    return fail("'" + port + "' is not a port");
+  return std::pair{host, static_cast<std::uint16_t>(std::stoul(port))};
+}
+
 Result<std::string> route(std::string_view s) {
   auto cidr = parseIpv4Cidr(s);
   if (!cidr) return fail(cidr.error());
@@ -147,6 +168,22 @@ std::map<std::string, Section> schema(Config& c) {
          {"cookie", uintKey(t.cookie, 1, kMaxTimeout)},
          {"auth", uintKey(t.auth, 5, 3600)}}}},
       {"integrity", {{{"release_pubkey", stringKey(c.integrity.release_pubkey)}}}},
+      {"audit",
+       {{{"file", stringKey(c.audit.file)},
+         {"syslog", [&c](const toml::node& node, const std::string& key) -> Result<void> {
+            if (!node.is_string()) return typeError(key, "a string like \"192.0.2.10:514\"");
+            std::string text = node.value<std::string>().value_or("");
+            if (text.empty()) {
+              c.audit.syslog_address.clear();
+              return {};
+            }
+            auto ep = parseEndpoint(text);
+            if (!ep) return fail(key + ": " + ep.error().message);
+            c.audit.syslog_address = ep->first;
+            c.audit.syslog_port = ep->second;
+            return {};
+          }},
+         {"hostname", stringKey(c.audit.hostname)}}}},
       {"auth",
        {{{"totp_file", stringKey(a.totp_file)},
          {"mfa", [&a](const toml::node& node, const std::string& key) -> Result<void> {

@@ -61,12 +61,20 @@ struct AuthConfig {
   unsigned backoff_max = 900;    // longest back-off, seconds
 };
 
+struct AuditConfig {
+  std::string file = "/var/log/bulwark/audit.jsonl";  // hash-chained JSON lines, mode 0600
+  std::string syslog_address;  // collector for RFC 5424 over TCP; empty = none
+  std::uint16_t syslog_port = 514;
+  std::string hostname;  // HOSTNAME in syslog messages; default: gethostname()
+};
+
 struct IntegrityConfig {
   std::string release_pubkey;  // Ed25519 public key (PEM) that signs mitigation policies
 };
 
 struct Config {
   IntegrityConfig integrity;
+  AuditConfig audit;
   ServerConfig server;
   NetworkConfig network;
   TimeoutConfig timeouts;

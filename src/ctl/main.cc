@@ -10,14 +10,17 @@
 //   bulwarkctl bans [--json]
 //   bulwarkctl unban --user NAME | --addr IP | --all
 //   bulwarkctl status [--json]
+//   bulwarkctl audit verify FILE [--last-seq N]
 //   bulwarkctl mitigation apply FILE      (a policy signed with bulwark-release sign-policy)
 // `user unlock` also lifts the user's login back-off in a running gateway.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <iostream>
 
 #include "config/config.h"
+#include "auditlog/verify.h"
 #include "ctl/control_client.h"
 #include "ctl/totp_commands.h"
 #include "ctl/user_commands.h"
@@ -114,6 +117,37 @@ int printStatus(const json& s) {
   return 0;
 }
 
+int verifyAudit(const std::string& file, std::optional<std::uint64_t> last_seq) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    std::fprintf(stderr, "bulwarkctl: cannot read %s\n", file.c_str());
+    return 2;
+  }
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto r = bulwark::auditlog::verifyAuditLog(text, last_seq);
+  if (!r.ok) {
+    std::printf("BROKEN at line %zu (seq %llu): %s\n%llu records verified before it\n", r.line,
+                static_cast<unsigned long long>(r.seq), r.reason.c_str(),
+                static_cast<unsigned long long>(r.records));
+    return 1;
+  }
+  std::printf("OK: %llu records, last seq %llu, last hash %s\n",
+              static_cast<unsigned long long>(r.records), static_cast<unsigned long long>(r.last_seq),
+              r.last_hash.empty() ? "-" : r.last_hash.c_str());
+  return 0;
+}
+
+// Tells a running gateway what bulwarkctl changed, for the audit log.
+void noteAdminAction(Paths p, const std::string& event, const std::string& user) {
+  if (p.socket.empty()) {
+    auto cfg = bulwark::config::loadConfig(p.config);
+    if (cfg) p.socket = cfg->server.runtime_dir + "/control.sock";
+  }
+  auto r = bulwark::ctl::callGateway(p.socket, json{{"cmd", "admin_action"}, {"event", event}, {"user", user}});
+  if (!r || !(*r).value("ok", false))
+    std::fprintf(stderr, "(gateway not reachable: %s not recorded in its audit log)\n", event.c_str());
+}
+
 int call(const Paths& p, const json& request, bool as_json) {
   auto reply = bulwark::ctl::callGateway(p.socket, request);
   if (!reply) {
@@ -202,6 +236,15 @@ int main(int argc, char** argv) {
   auto* apply = mitigation->add_subcommand("apply", "apply a signed policy at once (no restart)");
   apply->add_option("file", policy_file, "policy signed with bulwark-release sign-policy")->required();
 
+  auto* audit = app.add_subcommand("audit", "the hash-chained audit log");
+  audit->require_subcommand(1);
+  auto* audit_verify = audit->add_subcommand("verify", "check the chain; name the first broken record");
+  std::string audit_file;
+  std::uint64_t audit_last_seq = 0;
+  audit_verify->add_option("file", audit_file, "audit log file")->required();
+  auto* last_seq_opt = audit_verify->add_option(
+      "--last-seq", audit_last_seq, "the last seq known from elsewhere (syslog collector, status)");
+
   auto* bans = app.add_subcommand("bans", "list login back-offs in force (accounts and addresses)");
   bans->add_flag("--json", as_json, "print JSON");
   auto* unban = app.add_subcommand("unban", "lift a login back-off");
@@ -228,6 +271,8 @@ int main(int argc, char** argv) {
     }
     return call(paths, json{{"cmd", "disconnect"}, {"id", session_id}}, as_json);
   }
+  if (audit_verify->parsed())
+    return verifyAudit(audit_file, last_seq_opt->count() > 0 ? std::optional(audit_last_seq) : std::nullopt);
   if (status->parsed()) {
     if (!resolvePaths(paths, true, false)) return 1;
     return call(paths, json{{"cmd", "status"}}, as_json);
@@ -263,10 +308,14 @@ int main(int argc, char** argv) {
   }
   if (totp->parsed()) {
     if (!resolvePaths(paths, false, true)) return 1;
-    return bulwark::ctl::runTotpCommand(paths.users_file, paths.totp_file, totp_cmd);
+    int rc = bulwark::ctl::runTotpCommand(paths.users_file, paths.totp_file, totp_cmd);
+    if (rc == 0) noteAdminAction(paths, "user.totp_" + totp_cmd.verb, totp_cmd.name);
+    return rc;
   }
-  if (!resolvePaths(paths, user_cmd.verb == "unlock", true)) return 1;
+  bool changes = user_cmd.verb != "list";
+  if (!resolvePaths(paths, false, true)) return 1;
   int rc = bulwark::ctl::runUserCommand(paths.users_file, paths.totp_file, user_cmd);
+  if (rc == 0 && changes) noteAdminAction(paths, "user." + user_cmd.verb, user_cmd.name);
   if (rc == 0 && user_cmd.verb == "unlock") {
     // Lift the login back-off too, if a gateway is running.
     auto r = bulwark::ctl::callGateway(paths.socket, json{{"cmd", "unban"}, {"key", "user:" + user_cmd.name}});

@@ -61,7 +61,7 @@ bool userInGroup(uid_t uid, gid_t gid) {
 
 }  // namespace
 
-json answerControlRequest(std::string_view request, ControlHandler& handler) {
+json answerControlRequest(std::string_view request, ControlHandler& handler, uid_t peer_uid) {
   json req = json::parse(request, nullptr, /*allow_exceptions=*/false);
   if (req.is_discarded() || !req.is_object()) return errorReply("request is not a JSON object");
   if (!req.contains("cmd") || !req["cmd"].is_string()) return errorReply("missing \"cmd\"");
@@ -71,6 +71,15 @@ json answerControlRequest(std::string_view request, ControlHandler& handler) {
   if (cmd == "bans") return json{{"ok", true}, {"bans", handler.listBans()}};
   if (cmd == "unban") return answerUnban(req, handler);
   if (cmd == "status") return json{{"ok", true}, {"status", handler.status()}};
+  if (cmd == "admin_action") {
+    if (!req.contains("event") || !req["event"].is_string() || !req.contains("user") ||
+        !req["user"].is_string())
+      return errorReply("admin_action needs \"event\" and \"user\"");
+    auto r = handler.noteAdminAction(req["event"].get<std::string>(), req["user"].get<std::string>(),
+                                     peer_uid);
+    if (!r) return errorReply(r.error().message);
+    return json{{"ok", true}};
+  }
   if (cmd == "mitigation") {
     if (!req.contains("policy") || !req["policy"].is_string())
       return errorReply("mitigation needs \"policy\": the signed policy text");
@@ -147,7 +156,11 @@ void ControlServer::onClient(int fd) {
   std::vector<char> buf(ipc::kCtlCap + 1);
   ssize_t n = ::recv(fd, buf.data(), buf.size(), MSG_TRUNC);
   if (n > 0 && static_cast<std::size_t>(n) <= ipc::kCtlCap) {
-    std::string reply = answerControlRequest(std::string_view(buf.data(), n), handler_).dump();
+    ucred cred{};
+    socklen_t len = sizeof(cred);
+    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len);
+    std::string reply =
+        answerControlRequest(std::string_view(buf.data(), n), handler_, cred.uid).dump();
     if (reply.size() > ipc::kCtlCap) reply = errorReply("reply too large").dump();
     ::send(fd, reply.data(), reply.size(), MSG_NOSIGNAL);
   }

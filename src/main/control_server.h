@@ -10,7 +10,8 @@
 //   {"cmd":"bans"}                        -> {"ok":true,"bans":[...]}
 //   {"cmd":"unban","key":"user:alice"}    -> {"ok":true,"cleared":N}  ("addr:IP", "*" = all)
 //   {"cmd":"mitigation","policy":"..."}   -> {"ok":true,"mitigation":{...}} (signed policy text)
-//   {"cmd":"status"}                      -> {"ok":true,"status":{...,"mitigation":{...}}}
+//   {"cmd":"status"}                      -> {"ok":true,"status":{...,"mitigation":{...},"audit":{...}}}
+//   {"cmd":"admin_action","event":"user.add","user":"bob"} -> {"ok":true} (audited with the uid)
 //   anything else                         -> {"ok":false,"error":"..."}
 #pragma once
 
@@ -39,10 +40,15 @@ class ControlHandler {
   // Verifies (release key), checks the version, persists and applies.
   virtual Result<nlohmann::json> applyMitigation(const std::string& signed_policy) = 0;
   virtual nlohmann::json status() = 0;
+  // bulwarkctl edited the users or TOTP file: record it (with who did it).
+  virtual Result<void> noteAdminAction(const std::string& event, const std::string& user,
+                                       uid_t uid) = 0;
 };
 
 // Pure request dispatch, separate from the socket so it is testable.
-nlohmann::json answerControlRequest(std::string_view request, ControlHandler& handler);
+// peer_uid: the connecting admin (SO_PEERCRED), recorded with admin actions.
+nlohmann::json answerControlRequest(std::string_view request, ControlHandler& handler,
+                                    uid_t peer_uid = 0);
 
 class ControlServer {
  public:

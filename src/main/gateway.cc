@@ -13,6 +13,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -118,6 +119,7 @@ Gateway::Gateway(config::Config cfg, std::string config_path, bool debug)
       policy_(cfg_.server.state_dir + "/mitigation.policy", cfg_.integrity.release_pubkey) {}
 
 Result<void> Gateway::start() {
+  if (auto r = audit_.open(cfg_.audit); !r) return r;
   auto account = privsep::lookupAccount(cfg_.server.worker_user, cfg_.server.worker_group);
   if (!account) return fail(account.error());
   worker_account_ = *account;
@@ -200,7 +202,13 @@ void Gateway::run() {
   spdlog::info("listening on {}:{}, pool {}/{}, gateway {}", cfg_.server.listen, cfg_.server.port,
                pool::formatIpv4(cfg_.network.pool_network), cfg_.network.pool_prefix,
                pool::formatIpv4(pool_.gateway()));
-  while (running_) loop_.runOnce(-1);
+  audit_.record("gateway.start", {{"pid", std::to_string(::getpid())}, {"config", config_path_},
+                                  {"mitigation_version", std::to_string(policy_.active().version)}});
+  while (running_) {
+    loop_.runOnce(1000);
+    audit_.tick();
+  }
+  audit_.record("gateway.stop", {{"tunnels", std::to_string(sessions_.size())}});
   for (auto& [_, w] : workers_) ::kill(w->pid, SIGTERM);
   authd_.close();
   ::kill(authd_pid_, SIGTERM);
@@ -353,6 +361,7 @@ void Gateway::onWorkerReadable(std::uint64_t worker_id) {
 
 void Gateway::killWorker(WorkerRecord& w, const std::string& why) {
   spdlog::warn("killing worker {} ({}): {}", w.id, w.peer, why);
+  audit_.record("worker.killed", {{"worker", std::to_string(w.id)}, {"peer", w.peer}, {"reason", why}});
   ::kill(w.pid, SIGKILL);
 }
 
@@ -429,6 +438,7 @@ void Gateway::openTunnel(WorkerRecord& w) {
     return refuseTunnel(w, r.error().message);
   s.worker_id = w.id;
   w.state = WorkerState::kTunnel;
+  w.username = s.username;
   std::string app_id;
   if (dtlsOffered()) {
     // anyconnect.md 5.4: a fresh App-ID on every CONNECT.
@@ -440,6 +450,9 @@ void Gateway::openTunnel(WorkerRecord& w) {
   w.channel.sendMessage(ipc::TunnelReady{s.id, pool::formatIpv4(*addr), app_id}, dev->fd.get());
   spdlog::info("tunnel up user={} session={} address={} dev={} peer={}", s.username, s.id,
                pool::formatIpv4(*addr), dev->name, w.peer);
+  audit_.record("tunnel.start", {{"user", s.username}, {"session", std::to_string(s.id)},
+                                 {"address", pool::formatIpv4(*addr)}, {"peer", w.peer},
+                                 {"dtls", app_id.empty() ? "no" : "offered"}});
 }
 
 void Gateway::refuseTunnel(WorkerRecord& w, const std::string& reason) {
@@ -452,6 +465,7 @@ void Gateway::endSession(std::uint64_t session_id) {
   pool_.release(session_id);
   auto it = sessions_.find(session_id);
   if (it == sessions_.end()) return;
+  audit_.record("session.end", {{"user", it->second.username}, {"session", std::to_string(session_id)}});
   if (it->second.worker_id)
     if (WorkerRecord* w = findWorker(*it->second.worker_id)) terminateWorker(*w, "session ended");
   sessions_.erase(it);
@@ -493,10 +507,23 @@ void Gateway::reapChildren() {
 }
 
 void Gateway::workerExited(WorkerRecord& w, int status) {
-  if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS)
+  if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS) {
     spdlog::error("worker {} ({}) killed by its seccomp policy (forbidden syscall)", w.id, w.peer);
-  else if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL && WTERMSIG(status) != SIGTERM)
+    audit_.record("worker.sandbox_kill", {{"worker", std::to_string(w.id)}, {"peer", w.peer}});
+  } else if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL && WTERMSIG(status) != SIGTERM) {
     spdlog::error("worker {} ({}) died from signal {}", w.id, w.peer, WTERMSIG(status));
+    audit_.record("worker.crash", {{"worker", std::to_string(w.id)}, {"peer", w.peer},
+                                   {"signal", std::to_string(WTERMSIG(status))}});
+  }
+  if (w.session_id && !w.username.empty()) {
+    audit_.record("tunnel.end", {{"user", w.username},
+                                 {"session", std::to_string(*w.session_id)},
+                                 {"peer", w.peer},
+                                 {"bytes_in", std::to_string(w.stats.bytes_in)},
+                                 {"bytes_out", std::to_string(w.stats.bytes_out)},
+                                 {"dtls_bytes_in", std::to_string(w.stats.dtls_bytes_in)},
+                                 {"dtls_bytes_out", std::to_string(w.stats.dtls_bytes_out)}});
+  }
   if (w.token != 0) loop_.remove(w.token);
   authd_.send(ipc::encodeFrame(ipc::WorkerGone{w.id}));
   if (!w.dtls_app_id.empty()) worker_by_app_id_.erase(w.dtls_app_id);
@@ -536,6 +563,8 @@ nlohmann::json Gateway::listSessions() {
 
 Result<unsigned> Gateway::disconnectSession(std::uint64_t session_id) {
   if (!sessions_.contains(session_id)) return fail("no session " + std::to_string(session_id));
+  audit_.record("admin.disconnect", {{"session", std::to_string(session_id)},
+                                     {"user", sessions_[session_id].username}});
   authd_.send(ipc::encodeFrame(ipc::RevokeSession{session_id}));
   endSession(session_id);
   return 1u;
@@ -545,6 +574,7 @@ Result<unsigned> Gateway::disconnectUser(const std::string& username) {
   std::vector<std::uint64_t> ids;
   for (const auto& [id, s] : sessions_)
     if (s.username == username) ids.push_back(id);
+  audit_.record("admin.disconnect", {{"user", username}, {"sessions", std::to_string(ids.size())}});
   authd_.send(ipc::encodeFrame(ipc::RevokeUser{username}));
   for (auto id : ids) endSession(id);
   return static_cast<unsigned>(ids.size());
@@ -554,11 +584,25 @@ nlohmann::json Gateway::listBans() { return bans_.toJson(std::chrono::steady_clo
 
 Result<unsigned> Gateway::clearBan(const std::string& key) {
   if (!authd_.send(ipc::encodeFrame(ipc::ClearBan{key}))) return fail("authd unreachable");
+  audit_.record("admin.unban", {{"key", key}});
   return bans_.remove(key);
 }
 
 void Gateway::recordAudit(const ipc::AuditEvent& e) {
-  spdlog::info("audit {} user={} peer={} {}", e.event, logSafe(e.user), e.peer, logSafe(e.detail));
+  auditlog::Fields f;
+  if (!e.user.empty()) f.emplace_back("user", e.user);
+  if (!e.peer.empty()) f.emplace_back("peer", e.peer);
+  if (!e.detail.empty()) f.emplace_back("detail", e.detail);
+  audit_.record(e.event, std::move(f));
+}
+
+Result<void> Gateway::noteAdminAction(const std::string& event, const std::string& user, uid_t uid) {
+  static const char* kAllowed[] = {"user.add", "user.passwd", "user.lock", "user.unlock",
+                                   "user.del", "user.totp_enable", "user.totp_disable"};
+  if (std::find(std::begin(kAllowed), std::end(kAllowed), event) == std::end(kAllowed))
+    return fail("not an admin action: " + event);
+  audit_.record("admin." + event, {{"user", user}, {"by_uid", std::to_string(uid)}});
+  return {};
 }
 
 // ---- mitigation policy ----
@@ -611,7 +655,10 @@ nlohmann::json Gateway::status() {
   unsigned tunnels = 0;
   for (const auto& [_, s] : sessions_)
     if (s.worker_id) ++tunnels;
-  return {{"connections", workers_.size()}, {"tunnels", tunnels}, {"mitigation", mitigationJson()}};
+  return {{"connections", workers_.size()},
+          {"tunnels", tunnels},
+          {"mitigation", mitigationJson()},
+          {"audit", audit_.status()}};
 }
 
 }  // namespace bulwark::mainproc

@@ -20,6 +20,7 @@
 #include "config/config.h"
 #include "ipc/channel.h"
 #include "ipc/main_authd.h"
+#include "main/audit_trail.h"
 #include "main/ban_list.h"
 #include "main/control_server.h"
 #include "main/worker_record.h"
@@ -43,6 +44,7 @@ class Gateway : public ControlHandler {
   Result<unsigned> clearBan(const std::string& key) override;
   Result<nlohmann::json> applyMitigation(const std::string& signed_policy) override;
   nlohmann::json status() override;
+  Result<void> noteAdminAction(const std::string& event, const std::string& user, uid_t uid) override;
 
  private:
   Result<void> startAuthd();
@@ -94,6 +96,7 @@ class Gateway : public ControlHandler {
   std::unordered_map<std::uint64_t, SessionRecord> sessions_;
   std::unordered_map<std::string, std::uint64_t> worker_by_app_id_;  // raw 32 bytes
   BanList bans_;
+  AuditTrail audit_;
   mitigation::PolicyStore policy_;
   bool running_ = true;
 };

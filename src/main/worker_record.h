@@ -29,6 +29,7 @@ struct WorkerRecord {
   EventLoop::Token token = 0;
   WorkerState state = WorkerState::kServing;
   std::optional<std::uint64_t> session_id;
+  std::string username;     // set with the tunnel, for the audit record at its end
   ipc::Stats stats;
   std::string dtls_app_id;  // raw bytes; empty until the tunnel is up
   std::string peer_ip;      // the TCP peer's address: DTLS flows must come from it

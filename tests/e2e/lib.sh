@@ -97,7 +97,7 @@ make_cert() {
     openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64)"
 }
 
-# write_config [extra TOML lines for [timeouts]] [extra lines for [auth]]
+# write_config [extra TOML lines for [timeouts]] [... for [auth]] [... for [audit]]
 write_config() {
   CONFIG=$WORK/bulwark.toml
   cat >"$CONFIG" <<CONF
@@ -126,6 +126,10 @@ ${1:-}
 [auth]
 totp_file = "$WORK/totp"
 ${2:-}
+
+[audit]
+file = "$WORK/audit.jsonl"
+${3:-}
 CONF
   CTL=("$BIN/bulwarkctl" --config "$CONFIG")
 }
@@ -133,7 +137,7 @@ CONF
 e2e_setup() {
   setup_namespaces
   make_cert
-  write_config "${1:-}" "${2:-}"
+  write_config "${1:-}" "${2:-}" "${3:-}"
   : >"$WORK/users"
 }
 

@@ -60,3 +60,7 @@ for i in $(seq 2 $N); do
   if grep -qiE "reconnect" "$WORK/client-bt$i.log"; then fail "bystander bt$i had to reconnect"; fi
 done
 wait_until 30 victim_up || fail "client 1 could not reconnect after its worker was killed"
+# Every kill and the crash are in the hash-chained audit log, which verifies.
+[[ $(grep -c '"event":"worker.sandbox_kill"' "$WORK/audit.jsonl") -eq 3 ]] || fail "sandbox kills not audited"
+grep -q '"event":"worker.crash".*"signal":"11"' "$WORK/audit.jsonl" || fail "crash not audited"
+"${CTL[@]}" audit verify "$WORK/audit.jsonl" | grep -q "^OK" || fail "audit chain broken"

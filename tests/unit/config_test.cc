@@ -85,3 +85,26 @@ TEST(Config, MissingFileIsAClearError) {
 
 }  // namespace
 }  // namespace bulwark::config
+
+namespace bulwark::config {
+namespace {
+
+TEST(Config, AuditSyslogEndpoint) {
+  const char* base = "[server]\ncert=\"c\"\nkey=\"k\"\n[network]\npool=\"10.0.0.0/24\"\n[audit]\n";
+  auto v4 = parseConfig(std::string(base) + "syslog = \"192.0.2.10:6514\"\n", "t.toml");
+  ASSERT_TRUE(v4) << v4.error().message;
+  EXPECT_EQ(v4->audit.syslog_address, "192.0.2.10");
+  EXPECT_EQ(v4->audit.syslog_port, 6514);
+  auto v6 = parseConfig(std::string(base) + "syslog = \"[2001:db8::1]:514\"\n", "t.toml");
+  ASSERT_TRUE(v6);
+  EXPECT_EQ(v6->audit.syslog_address, "2001:db8::1");
+  EXPECT_TRUE(parseConfig(std::string(base) + "syslog = \"\"\n", "t.toml")->audit.syslog_address.empty());
+  auto name = parseConfig(std::string(base) + "syslog = \"logs.example:514\"\n", "t.toml");
+  ASSERT_FALSE(name);
+  EXPECT_EQ(name.error().message, "t.toml:7: audit.syslog: 'logs.example' is not an IP address");
+  EXPECT_FALSE(parseConfig(std::string(base) + "syslog = \"192.0.2.10:0\"\n", "t.toml"));
+  EXPECT_FALSE(parseConfig(std::string(base) + "syslog = \"192.0.2.10\"\n", "t.toml"));
+}
+
+}  // namespace
+}  // namespace bulwark::config

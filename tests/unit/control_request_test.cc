@@ -31,6 +31,11 @@ class FakeGateway : public ControlHandler {
     return nlohmann::json{{"version", 2}};
   }
   nlohmann::json status() override { return {{"tunnels", 3}}; }
+  Result<void> noteAdminAction(const std::string& event, const std::string& user, uid_t uid) override {
+    last_action = event + " " + user + " " + std::to_string(uid);
+    return {};
+  }
+  std::string last_action;
   std::uint64_t last_id = 0;
   std::string last_user;
   std::string last_key;
@@ -44,6 +49,14 @@ TEST(ControlRequest, MitigationAndStatus) {
   EXPECT_EQ(bad["error"], "policy refused: bad signature");
   EXPECT_FALSE(answerControlRequest(R"({"cmd":"mitigation"})", g)["ok"].get<bool>());
   EXPECT_EQ(answerControlRequest(R"({"cmd":"status"})", g)["status"]["tunnels"], 3);
+}
+
+TEST(ControlRequest, AdminActionsCarryThePeerUid) {
+  FakeGateway g;
+  EXPECT_TRUE(answerControlRequest(R"({"cmd":"admin_action","event":"user.add","user":"bob"})", g, 1001)["ok"]
+                  .get<bool>());
+  EXPECT_EQ(g.last_action, "user.add bob 1001");
+  EXPECT_FALSE(answerControlRequest(R"({"cmd":"admin_action","event":"user.add"})", g)["ok"].get<bool>());
 }
 
 TEST(ControlRequest, BansAndUnban) {
