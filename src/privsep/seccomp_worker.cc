@@ -11,6 +11,7 @@ constexpr int kWorkerSyscalls[] = {
     SCMP_SYS(read),         SCMP_SYS(write),          SCMP_SYS(readv),
     SCMP_SYS(writev),       SCMP_SYS(recvmsg),        SCMP_SYS(sendmsg),
     SCMP_SYS(recvfrom),     SCMP_SYS(sendto),         SCMP_SYS(poll),
+    SCMP_SYS(recvmmsg),     SCMP_SYS(sendmmsg),
     SCMP_SYS(ppoll),        SCMP_SYS(close),          SCMP_SYS(shutdown),
     SCMP_SYS(fcntl),        SCMP_SYS(setsockopt),     SCMP_SYS(getsockopt),
     SCMP_SYS(fstat),        SCMP_SYS(newfstatat),     SCMP_SYS(lseek),

@@ -63,6 +63,7 @@ DtlsServer::DtlsServer(SslCtxPtr ctx, SslPtr ssl, UniqueFd udp, const SecretBuff
 DtlsServer::~DtlsServer() { secureWipe(psk_.data(), psk_.size()); }
 
 bool DtlsServer::flush() {
+  if (!queued_ends_.empty()) return flushQueued();
   char* data = nullptr;
   long n = BIO_get_mem_data(out_, &data);
   if (n <= 0) return true;
@@ -73,6 +74,10 @@ bool DtlsServer::flush() {
 }
 
 bool DtlsServer::feed(std::span<const std::byte> datagram, const Deliver& deliver) {
+  return feedOne(datagram, deliver);
+}
+
+bool DtlsServer::feedOne(std::span<const std::byte> datagram, const Deliver& deliver) {
   BIO_write(in_, datagram.data(), static_cast<int>(datagram.size()));
   if (!established_) {
     int r = SSL_do_handshake(ssl_.get());
@@ -99,16 +104,72 @@ bool DtlsServer::feed(std::span<const std::byte> datagram, const Deliver& delive
 }
 
 bool DtlsServer::onReadable(const Deliver& deliver) {
-  std::byte buf[kMaxDatagram];
+  // Static: one flow is served at a time per worker, and the batch is large.
+  static std::byte bufs[kDtlsBatch][kMaxDatagram];
+  mmsghdr msgs[kDtlsBatch];
+  iovec iov[kDtlsBatch];
   for (;;) {
-    ssize_t n = ::recv(udp_.get(), buf, sizeof(buf), MSG_DONTWAIT);
+    for (std::size_t i = 0; i < kDtlsBatch; ++i) {
+      iov[i] = {bufs[i], kMaxDatagram};
+      msgs[i] = {};
+      msgs[i].msg_hdr.msg_iov = &iov[i];
+      msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+    int n = ::recvmmsg(udp_.get(), msgs, kDtlsBatch, MSG_DONTWAIT, nullptr);
     if (n < 0) return errno == EAGAIN || errno == EINTR || errno == ECONNREFUSED;
-    if (!feed(std::span(buf, static_cast<std::size_t>(n)), deliver)) return false;
+    for (int i = 0; i < n; ++i)
+      if (!feedOne(std::span(bufs[i], msgs[i].msg_len), deliver)) return false;
+    if (static_cast<std::size_t>(n) < kDtlsBatch) return true;
   }
+}
+
+bool DtlsServer::queue(std::span<const std::byte> record) {
+  if (!established_) return false;
+  if (SSL_write(ssl_.get(), record.data(), static_cast<int>(record.size())) <= 0) {
+    ERR_clear_error();
+    return false;
+  }
+  queued_ends_.push_back(static_cast<std::size_t>(BIO_pending(out_)));
+  return queued_ends_.size() < kDtlsBatch || flushQueued();
+}
+
+bool DtlsServer::flushQueued() {
+  if (queued_ends_.empty()) return true;
+  char* data = nullptr;
+  BIO_get_mem_data(out_, &data);
+  // Anything OpenSSL wrote after the last queued record (an alert) goes last.
+  auto total = static_cast<std::size_t>(BIO_pending(out_));
+  if (total > queued_ends_.back()) queued_ends_.push_back(total);
+  mmsghdr msgs[kDtlsBatch + 1];
+  iovec iov[kDtlsBatch + 1];
+  std::size_t start = 0, count = queued_ends_.size();
+  for (std::size_t i = 0; i < count; ++i) {
+    iov[i] = {data + start, queued_ends_[i] - start};
+    msgs[i] = {};
+    msgs[i].msg_hdr.msg_iov = &iov[i];
+    msgs[i].msg_hdr.msg_iovlen = 1;
+    start = queued_ends_[i];
+  }
+  std::size_t sent = 0;
+  bool ok = true;
+  while (sent < count) {
+    int n = ::sendmmsg(udp_.get(), msgs + sent, static_cast<unsigned>(count - sent), MSG_NOSIGNAL);
+    if (n <= 0) {
+      // A full socket buffer drops the rest, as a router would; a refused
+      // port (ICMP) is the client's business. Anything else ends the flow.
+      ok = errno == EAGAIN || errno == ECONNREFUSED || errno == EINTR;
+      break;
+    }
+    sent += static_cast<std::size_t>(n);
+  }
+  queued_ends_.clear();
+  (void)BIO_reset(out_);
+  return ok;
 }
 
 bool DtlsServer::send(std::span<const std::byte> record) {
   if (!established_) return false;
+  if (!flushQueued()) return false;
   if (SSL_write(ssl_.get(), record.data(), static_cast<int>(record.size())) <= 0) {
     ERR_clear_error();
     return false;

@@ -93,7 +93,9 @@ IoStatus TlsStream::tryWrite(std::span<const std::byte> in) {
   return classify(SSL_write(ssl_.get(), in.data(), static_cast<int>(in.size())));
 }
 
-bool TlsStream::pending() const { return SSL_pending(ssl_.get()) > 0; }
+// SSL_has_pending also sees read-ahead bytes not yet decrypted, which poll()
+// would never report again.
+bool TlsStream::pending() const { return SSL_has_pending(ssl_.get()) == 1; }
 
 void TlsStream::shutdown() { SSL_shutdown(ssl_.get()); }
 

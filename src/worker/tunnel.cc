@@ -210,16 +210,25 @@ bool Tunnel::writeToTun(std::span<const std::byte> packet) {
 // ---- gateway -> client ----
 
 bool Tunnel::pumpTun() {
+  bool ok = true;
   for (int i = 0; i < kTunBatch && tx_pending_ == 0; ++i) {
     ssize_t n = ::read(granted_.tun.get(), tx_.data() + cstp::kHeaderSize,
                        tx_.size() - cstp::kHeaderSize);
-    if (n < 0) return errno == EAGAIN || errno == EINTR;
-    if (n == 0) return true;
+    if (n < 0) {
+      ok = errno == EAGAIN || errno == EINTR;
+      break;
+    }
+    if (n == 0) break;
     stats_.bytes_out += static_cast<std::uint64_t>(n);
     last_data_ = Clock::now();
-    if (!sendPacket(static_cast<std::size_t>(n))) return false;
+    if (!sendPacket(static_cast<std::size_t>(n))) {
+      ok = false;
+      break;
+    }
   }
-  return true;
+  // DTLS records of this wake-up leave in one sendmmsg.
+  if (dtls_) dtls_->flushQueued();
+  return ok;
 }
 
 // The packet is at tx_[kHeaderSize]; DTLS puts its 1-byte type right before
@@ -228,7 +237,7 @@ bool Tunnel::sendPacket(std::size_t len) {
   if (dtls_active_ && dtls_) {
     std::byte* record = tx_.data() + cstp::kHeaderSize - 1;
     record[0] = std::byte{static_cast<std::uint8_t>(cstp::FrameType::kData)};
-    if (dtls_->send(std::span(record, len + 1))) {
+    if (dtls_->queue(std::span(record, len + 1))) {
       stats_.dtls_bytes_out += len;
       return true;
     }
