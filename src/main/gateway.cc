@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/epoll.h>
+#include <sys/ptrace.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/socket.h>
@@ -163,6 +164,11 @@ Result<void> Gateway::startAuthd() {
   auto pid = privsep::spawnProcess(exe_dir_ + "/bulwark-authd", args, {{pair->second.get(), 3}});
   if (!pid) return fail(pid.error());
   authd_pid_ = *pid;
+  // main traces authd (without stopping it): a process has one tracer, so
+  // nobody else - not even root with gdb/gcore - can attach to the process
+  // that holds the key, hashes and seeds. If main dies, authd dies with it.
+  if (::ptrace(PTRACE_SEIZE, authd_pid_, nullptr, reinterpret_cast<void*>(PTRACE_O_EXITKILL)) != 0)
+    spdlog::warn("cannot trace authd ({}): others could attach to it", std::strerror(errno));
   authd_ = ipc::Channel(std::move(pair->first), ipc::kMainAuthdCap);
   loop_.add(authd_.fd(), EPOLLIN, [this](std::uint32_t) { onAuthdReadable(); });
   return {};
@@ -494,6 +500,12 @@ void Gateway::reapChildren() {
   int status = 0;
   pid_t pid;
   while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
+    if (pid == authd_pid_ && WIFSTOPPED(status)) {
+      // A stop of the authd we trace: let it go on, with its signal if any.
+      int sig = (status >> 16) == PTRACE_EVENT_STOP ? 0 : WSTOPSIG(status);
+      ::ptrace(PTRACE_CONT, pid, nullptr, reinterpret_cast<void*>(static_cast<long>(sig)));
+      continue;
+    }
     if (pid == authd_pid_) {
       spdlog::critical("authd exited (status {}); stopping", status);
       running_ = false;
