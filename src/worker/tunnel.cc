@@ -57,7 +57,7 @@ int Tunnel::run() {
         {main_.fd(), POLLIN, 0},
         {dtls_ ? dtls_->fd() : -1, POLLIN, 0},
         {dtls_pending_ ? dtls_pending_->fd() : -1, POLLIN, 0}};
-    int n = tls_.pending() ? 0 : ::poll(fds, 5, 1000);
+    int n = tls_.pending() ? 0 : ::poll(fds, 5, pollTimeoutMs(Clock::now()));
     if (n < 0 && errno != EINTR) break;
     if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) || tls_.pending() ||
         (read_wants_write_ && (fds[0].revents & POLLOUT))) {
@@ -288,6 +288,25 @@ bool Tunnel::onMainMessage() {
   }
   spdlog::error("unexpected message {} from main", frame->type);
   return false;
+}
+
+// Sleeps until the next thing that is due (stats while bytes move, dead-peer
+// and idle deadlines), so an idle tunnel does not wake every second: that is
+// what lets one box hold thousands of them.
+int Tunnel::pollTimeoutMs(Clock::time_point now) const {
+  auto next = now + std::chrono::seconds(60);
+  auto due = [&](Clock::time_point t) { next = std::min(next, t); };
+  bool unreported = stats_.bytes_in != reported_.bytes_in || stats_.bytes_out != reported_.bytes_out ||
+                    stats_.dtls_bytes_in != reported_.dtls_bytes_in;
+  if (unreported) due(last_report_ + kStatsInterval);
+  if (init_.dpd_seconds > 0) {
+    due(last_rx_ + std::chrono::seconds(3 * init_.dpd_seconds) + std::chrono::milliseconds(1));
+    if (dtls_) due(last_dtls_rx_ + std::chrono::seconds(3 * init_.dpd_seconds) + std::chrono::milliseconds(1));
+  }
+  if (init_.idle_timeout_seconds > 0)
+    due(last_data_ + std::chrono::seconds(init_.idle_timeout_seconds) + std::chrono::milliseconds(1));
+  auto ms = std::chrono::ceil<std::chrono::milliseconds>(next - now).count();
+  return ms < 0 ? 0 : static_cast<int>(ms);
 }
 
 bool Tunnel::onTimer(Clock::time_point now) {

@@ -48,6 +48,7 @@ class Tunnel {
   void pumpDtls(std::unique_ptr<tls::DtlsServer>& flow, bool pending);
   bool sendPacket(std::size_t len);
   bool onTimer(Clock::time_point now);
+  [[nodiscard]] int pollTimeoutMs(Clock::time_point now) const;
   void sendStats();
   void finish(ipc::CloseReason reason, std::uint8_t frame_to_client);
 
