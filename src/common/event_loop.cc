@@ -33,7 +33,10 @@ void EventLoop::runOnce(int timeout_ms) {
   int n = epoll_wait(epoll_.get(), events, 64, timeout_ms);
   if (n < 0 && errno != EINTR) std::abort();
   for (int i = 0; i < n; ++i) {
-    auto it = entries_.find(events[i].data.u64);
+    // epoll_event is packed: copy the key out rather than bind a reference
+    // to a misaligned member (UBSan rightly objects).
+    const Token key = events[i].data.u64;
+    auto it = entries_.find(key);
     if (it == entries_.end()) continue;  // removed earlier in this batch
     Handler h = it->second.handler;      // the handler may remove itself
     h(events[i].events);

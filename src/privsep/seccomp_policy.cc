@@ -48,6 +48,7 @@ Result<bool> installSeccompPolicy(SandboxRole role) {
   if (*ctx == nullptr) return fail("seccomp_init failed");
   auto allowed = role == SandboxRole::kWorker ? allowWorkerSyscalls(*ctx) : allowAuthdSyscalls(*ctx);
   if (!allowed) return fail(allowed.error());
+  if (auto r = allowSanitizerRuntime(*ctx); !r) return fail(r.error());
   int rc = seccomp_load(*ctx);
   if (rc != 0) return fail(std::string("seccomp_load: ") + std::strerror(-rc));
   return true;

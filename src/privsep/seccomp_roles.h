@@ -14,6 +14,8 @@ namespace bulwark::privsep {
 
 Result<void> allowWorkerSyscalls(scmp_filter_ctx ctx);
 Result<void> allowAuthdSyscalls(scmp_filter_ctx ctx);
+// Nothing unless built with BULWARK_SANITIZE (seccomp_sanitizer.cc).
+Result<void> allowSanitizerRuntime(scmp_filter_ctx ctx);
 
 // Shared by the role files: allow each syscall unconditionally, and allow
 // mmap/mprotect only without PROT_EXEC (no new executable memory).

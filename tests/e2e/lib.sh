@@ -49,6 +49,12 @@ cleanup() {
     ip netns del "$ns" 2>/dev/null
   done
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+  # Under the sanitizer build every report fails the test, whatever it asserted.
+  if [[ $rc -eq 0 ]] && grep -qsE "runtime error:|ERROR: AddressSanitizer" "$WORK"/*.log; then
+    echo "FAIL [$TEST_NAME]: sanitizer report in the server log:" >&2
+    grep -hsE -A5 "runtime error:|ERROR: AddressSanitizer" "$WORK"/*.log | head -20 >&2
+    rc=1
+  fi
   if [[ $rc -eq 0 ]]; then
     rm -rf "$WORK"
     echo "PASS [$TEST_NAME]"
