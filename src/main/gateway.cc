@@ -1,6 +1,7 @@
 #include "main/gateway.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -133,6 +134,7 @@ Result<void> Gateway::start() {
   if (auto r = startAuthd(); !r) return r;
   sendPolicyToAuthd();
   if (auto r = openListener(); !r) return r;
+  spare_fd_.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
   gid_t admin_gid = 0;
   bool has_admin = !cfg_.server.admin_group.empty();
   if (has_admin) {
@@ -223,11 +225,26 @@ void Gateway::run() {
 
 // ---- accepting and spawning ----
 
+// Out of descriptors: the listener stays readable, and a level-triggered loop
+// would spin on it. Give up the spare descriptor kept for this, accept the
+// waiting connection and close it at once, then take the spare back.
+void Gateway::shedConnection() {
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_fd_warning_ > std::chrono::seconds(10)) {
+    spdlog::error("out of file descriptors: refusing new connections (raise RLIMIT_NOFILE)");
+    last_fd_warning_ = now;
+  }
+  spare_fd_.reset();
+  UniqueFd(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC));
+  spare_fd_.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+}
+
 void Gateway::onAccept() {
   for (;;) {
     sockaddr_storage ss{};
     socklen_t len = sizeof(ss);
     UniqueFd c(::accept4(listener_.get(), reinterpret_cast<sockaddr*>(&ss), &len, SOCK_CLOEXEC));
+    if (!c && (errno == EMFILE || errno == ENFILE)) return shedConnection();
     if (!c) return;
     std::string peer = formatPeer(ss);
     if (cfg_.server.max_clients > 0 && workers_.size() >= cfg_.server.max_clients) {

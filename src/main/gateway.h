@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -51,6 +52,7 @@ class Gateway : public ControlHandler {
   Result<void> openListener();
   Result<void> openUdpListener();
   void onAccept();
+  void shedConnection();
   void onDatagram();
   void handOverFlow(WorkerRecord& w, const sockaddr_storage& from, socklen_t len,
                     std::string datagram);
@@ -96,6 +98,8 @@ class Gateway : public ControlHandler {
   std::unordered_map<std::uint64_t, SessionRecord> sessions_;
   std::unordered_map<std::string, std::uint64_t> worker_by_app_id_;  // raw 32 bytes
   BanList bans_;
+  UniqueFd spare_fd_;  // given up when accept() runs out of descriptors
+  std::chrono::steady_clock::time_point last_fd_warning_{};
   AuditTrail audit_;
   mitigation::PolicyStore policy_;
   bool running_ = true;

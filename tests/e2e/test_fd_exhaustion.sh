@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# bulwarkd out of file descriptors: connections beyond what it can hold are
+# accepted and closed at once (logged, rate-limited) instead of the listener
+# spinning the event loop; once connections go away it serves again.
+source "$(dirname "$0")/lib.sh"
+e2e_setup
+add_user alice alicepass
+ip netns exec "$NS_S" prlimit --nofile=80:80 "$BIN/bulwarkd" --config "$CONFIG" --foreground \
+  >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+PIDS+=("$SERVER_PID")
+wait_until 10 server_listening || fail "bulwarkd did not start listening"
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }
+# 150 idle TCP connections, held for 3 s: far more than 80 descriptors allow
+# (each connection costs main one descriptor while its worker waits).
+in_client python3 - "$SERVER_IP" >"$WORK/flood.txt" 2>&1 <<'PY' &
+import socket, sys, time
+conns = []
+for _ in range(150):
+    try:
+        conns.append(socket.create_connection((sys.argv[1], 443), timeout=2))
+    except OSError:
+        pass
+print("opened", len(conns), flush=True)
+time.sleep(3)
+PY
+flood=$!
+wait_until 10 grep -q opened "$WORK/flood.txt" || fail "flood did not start"
+before=$(cpu_ticks)
+wait "$flood" || true
+after=$(cpu_ticks)
+log "bulwarkd used $((after - before)) ticks while out of descriptors"
+grep -qE "out of file descriptors|cannot serve .*: socketpair failed" "$WORK/server.log" ||
+  fail "no log line about running out of descriptors"
+(((after - before) < 100)) || fail "bulwarkd spun: $((after - before)) ticks in 3 s"
+server_alive || fail "bulwarkd died"
+start_client alice alicepass tun0
+in_client ping -c 1 -W 2 "$GATEWAY_TUN_IP" >/dev/null || fail "no service after the flood"
