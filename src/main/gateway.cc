@@ -251,8 +251,16 @@ void Gateway::onAccept() {
       spdlog::warn("refused {}: max_clients ({}) reached", peer, cfg_.server.max_clients);
       continue;
     }
-    if (auto r = spawnWorker(std::move(c), peer); !r)
-      spdlog::error("cannot serve {}: {}", peer, r.error().message);
+    if (auto r = spawnWorker(std::move(c), peer); !r) {
+      // At most one line per 10 s, with a count: a flood must not fill the log.
+      ++unserved_;
+      auto now = std::chrono::steady_clock::now();
+      if (now - last_unserved_log_ >= std::chrono::seconds(10)) {
+        spdlog::error("cannot serve {}: {} ({} connection(s) refused so far)", peer,
+                      r.error().message, unserved_);
+        last_unserved_log_ = now;
+      }
+    }
   }
 }
 

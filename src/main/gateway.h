@@ -100,6 +100,8 @@ class Gateway : public ControlHandler {
   BanList bans_;
   UniqueFd spare_fd_;  // given up when accept() runs out of descriptors
   std::chrono::steady_clock::time_point last_fd_warning_{};
+  std::chrono::steady_clock::time_point last_unserved_log_{};
+  std::uint64_t unserved_ = 0;
   AuditTrail audit_;
   mitigation::PolicyStore policy_;
   bool running_ = true;

@@ -33,6 +33,7 @@ log "bulwarkd used $((after - before)) ticks while out of descriptors"
 grep -qE "out of file descriptors|cannot serve .*: socketpair failed" "$WORK/server.log" ||
   fail "no log line about running out of descriptors"
 (((after - before) < 100)) || fail "bulwarkd spun: $((after - before)) ticks in 3 s"
+(($(grep -c "cannot serve" "$WORK/server.log") <= 2)) || fail "one log line per refused connection (log flood)"
 server_alive || fail "bulwarkd died"
 start_client alice alicepass tun0
 in_client ping -c 1 -W 2 "$GATEWAY_TUN_IP" >/dev/null || fail "no service after the flood"
