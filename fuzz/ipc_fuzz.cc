@@ -52,6 +52,7 @@ void decodeAll(const Frame& f) {
   tryDecode<KillWorker>(f);
   tryDecode<ClearBan>(f);
   tryDecode<PolicyUpdate>(f);
+  tryDecode<AuthSettings>(f);
   tryDecode<BanUpdate>(f);
   tryDecode<AuditEvent>(f);
 }

@@ -63,6 +63,9 @@ class SessionTable {
   // Removes expired sessions and returns their ids.
   std::vector<std::uint64_t> expire(Clock::time_point now);
 
+  // A config reload: new limits apply to every session from now on (a
+  // shorter lifetime can end existing sessions at the next expire()).
+  void setLimits(SessionLimits limits) { limits_ = limits; }
   [[nodiscard]] std::size_t size() const { return sessions_.size(); }
   [[nodiscard]] unsigned liveSessionsOf(std::string_view username) const;
 

@@ -41,6 +41,8 @@ class Throttle {
   };
 
   explicit Throttle(ThrottlePolicy policy) : policy_(policy) {}
+  // A config reload: back-offs already running keep their end time.
+  void setPolicy(ThrottlePolicy policy) { policy_ = policy; }
   [[nodiscard]] std::chrono::seconds blockedFor(std::string_view key, Clock::time_point now) const;
   // Counts a failure; returns the new block length if this failure started or
   // lengthened a block, zero otherwise.

@@ -82,11 +82,29 @@ void AuthdServer::onMainReadable() {
     case MainAuthdType::kClearBan:
       if (auto m = ipc::decodeFrame<ipc::ClearBan>(*frame)) clearBan(m->key);
       return;
+    case MainAuthdType::kAuthSettings:
+      if (auto m = ipc::decodeFrame<ipc::AuthSettings>(*frame)) applySettings(*m);
+      return;
     default:
       // main is trusted, so this is a bug in one of the two binaries.
       spdlog::critical("unexpected message {} from main", frame->type);
       std::abort();
   }
+}
+
+void AuthdServer::applySettings(const ipc::AuthSettings& s) {
+  sessions_.setLimits(auth::SessionLimits{std::chrono::seconds(s.cookie_grace),
+                                          std::chrono::seconds(s.session_lifetime),
+                                          s.max_per_user});
+  policy_.mfa_required = s.mfa_required;
+  policy_.throttle.max_failures = s.max_failures;
+  policy_.throttle.initial = std::chrono::seconds(s.backoff);
+  policy_.throttle.max = std::chrono::seconds(s.backoff_max);
+  throttle_.setPolicy(policy_.throttle);
+  spdlog::info("settings reloaded: mfa {}, max_failures {}, backoff {}-{} s, cookie grace {} s, "
+               "session lifetime {} s, max per user {}",
+               s.mfa_required ? "required" : "optional", s.max_failures, s.backoff,
+               s.backoff_max, s.cookie_grace, s.session_lifetime, s.max_per_user);
 }
 
 void AuthdServer::attachWorker(ipc::Frame& frame) {

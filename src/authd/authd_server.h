@@ -52,6 +52,7 @@ class AuthdServer {
   void audit(const char* event, const std::string& user, const WorkerPeer* p,
              const std::string& detail);
   void clearBan(const std::string& key);
+  void applySettings(const ipc::AuthSettings& s);
 
   void answerCookie(WorkerPeer& p, const ipc::Frame& f);
   void answerLogout(WorkerPeer& p);

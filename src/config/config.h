@@ -66,10 +66,12 @@ struct AuditConfig {
   std::string syslog_address;  // collector for RFC 5424 over TCP; empty = none
   std::uint16_t syslog_port = 514;
   std::string hostname;  // HOSTNAME in syslog messages; default: gethostname()
+  bool operator==(const AuditConfig&) const = default;
 };
 
 struct IntegrityConfig {
   std::string release_pubkey;  // Ed25519 public key (PEM) that signs mitigation policies
+  bool operator==(const IntegrityConfig&) const = default;
 };
 
 struct Config {

@@ -10,6 +10,7 @@
 //   bulwarkctl bans [--json]
 //   bulwarkctl unban --user NAME | --addr IP | --all
 //   bulwarkctl status [--json]
+//   bulwarkctl reload [--json]            (re-read the config; SIGHUP does the same)
 //   bulwarkctl audit verify FILE [--last-seq N]
 //   bulwarkctl mitigation apply FILE      (a policy signed with bulwark-release sign-policy)
 // `user unlock` also lifts the user's login back-off in a running gateway.
@@ -103,6 +104,9 @@ int printBans(const json& reply, bool as_json) {
 int printStatus(const json& s) {
   std::printf("connections: %zu\ntunnels: %u\n", s["connections"].get<std::size_t>(),
               s["tunnels"].get<unsigned>());
+  if (s.contains("config"))
+    std::printf("configuration: %s (generation %u)\n", s["config"]["file"].get<std::string>().c_str(),
+                s["config"]["generation"].get<unsigned>());
   const json& m = s["mitigation"];
   if (m["version"].get<std::uint64_t>() == 0) {
     std::printf("mitigation policy: none\n");
@@ -114,6 +118,14 @@ int printStatus(const json& s) {
   for (const char* k : {"disable_new_logins", "disable_dtls", "disable_password_only", "disable_totp"})
     if (m[k].get<bool>()) std::printf("  %s\n", k);
   for (const auto& path : m["blocked_paths"]) std::printf("  blocked path %s\n", path.get<std::string>().c_str());
+  return 0;
+}
+
+int printReload(const json& r) {
+  std::string changed;
+  for (const auto& k : r["changed"]) changed += (changed.empty() ? "" : ", ") + k.get<std::string>();
+  std::printf("configuration reloaded (generation %u): %s\n", r["generation"].get<unsigned>(),
+              changed.empty() ? "nothing changed" : ("changed " + changed).c_str());
   return 0;
 }
 
@@ -165,6 +177,7 @@ int call(const Paths& p, const json& request, bool as_json) {
     std::cout << (*reply)["status"].dump(2) << "\n";
     return 0;
   }
+  if (reply->contains("reload") && !as_json) return printReload((*reply)["reload"]);
   if (reply->contains("mitigation") && !as_json) {
     std::printf("mitigation policy version %llu applied\n",
                 static_cast<unsigned long long>((*reply)["mitigation"]["version"].get<std::uint64_t>()));
@@ -230,6 +243,9 @@ int main(int argc, char** argv) {
 
   auto* status = app.add_subcommand("status", "gateway status and the active mitigation policy");
   status->add_flag("--json", as_json, "print JSON");
+  auto* reload = app.add_subcommand(
+      "reload", "re-read the gateway's configuration file without dropping sessions");
+  reload->add_flag("--json", as_json, "print JSON");
   auto* mitigation = app.add_subcommand("mitigation", "emergency mitigation policies");
   mitigation->require_subcommand(1);
   std::string policy_file;
@@ -276,6 +292,10 @@ int main(int argc, char** argv) {
   if (status->parsed()) {
     if (!resolvePaths(paths, true, false)) return 1;
     return call(paths, json{{"cmd", "status"}}, as_json);
+  }
+  if (reload->parsed()) {
+    if (!resolvePaths(paths, true, false)) return 1;
+    return call(paths, json{{"cmd", "reload"}}, as_json);
   }
   if (apply->parsed()) {
     if (!resolvePaths(paths, true, false)) return 1;

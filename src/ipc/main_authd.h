@@ -3,7 +3,8 @@
 // main -> authd: WorkerAttach + the authd end of a fresh worker channel,
 //                WorkerGone, RevokeSession, RevokeUser, ClearBan (an admin
 //                lifted a login back-off), PolicyUpdate (mitigation policy
-//                login switches).
+//                login switches), AuthSettings (a config reload changed
+//                the session or login limits).
 // authd -> main: SessionGrant (a worker presented a valid cookie: main may
 //                now lease an address and create its TUN), SessionEnded
 //                (cookie revoked or expired: main frees the lease and ends
@@ -29,6 +30,7 @@ enum class MainAuthdType : std::uint16_t {
   kRevokeUser = 4,
   kClearBan = 5,
   kPolicyUpdate = 6,
+  kAuthSettings = 7,
   kSessionGrant = 10,
   kSessionEnded = 11,
   kKillWorker = 12,
@@ -96,6 +98,22 @@ struct PolicyUpdate {
   bool disable_totp = false;
   void encode(Writer& w) const;
   static Result<PolicyUpdate> decode(Reader& r);
+};
+
+// The reloadable authentication settings of the configuration (main ->
+// authd, after a config reload). Durations in seconds; 0 = unlimited where
+// the config says so.
+struct AuthSettings {
+  static constexpr auto kType = MainAuthdType::kAuthSettings;
+  std::uint32_t cookie_grace = 0;
+  std::uint32_t session_lifetime = 0;
+  std::uint32_t max_per_user = 0;
+  bool mfa_required = false;
+  std::uint32_t max_failures = 0;
+  std::uint32_t backoff = 0;
+  std::uint32_t backoff_max = 0;
+  void encode(Writer& w) const;
+  static Result<AuthSettings> decode(Reader& r);
 };
 
 // key: "user:NAME", "addr:IP", or "*" for every back-off.

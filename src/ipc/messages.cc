@@ -279,6 +279,26 @@ Result<PolicyUpdate> PolicyUpdate::decode(Reader& r) {
   return PolicyUpdate{logins, password_only, totp};
 }
 
+void AuthSettings::encode(Writer& w) const {
+  w.u32(cookie_grace);
+  w.u32(session_lifetime);
+  w.u32(max_per_user);
+  w.u8(mfa_required ? 1 : 0);
+  w.u32(max_failures);
+  w.u32(backoff);
+  w.u32(backoff_max);
+}
+Result<AuthSettings> AuthSettings::decode(Reader& r) {
+  BW_TRY(grace, r.u32());
+  BW_TRY(lifetime, r.u32());
+  BW_TRY(per_user, r.u32());
+  BW_TRY(mfa, r.boolean());
+  BW_TRY(failures, r.u32());
+  BW_TRY(backoff, r.u32());
+  BW_TRY(backoff_max, r.u32());
+  return AuthSettings{grace, lifetime, per_user, mfa, failures, backoff, backoff_max};
+}
+
 void ClearBan::encode(Writer& w) const { w.str(key); }
 Result<ClearBan> ClearBan::decode(Reader& r) {
   BW_TRY(key, r.str(kMaxBanKey));

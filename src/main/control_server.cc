@@ -71,6 +71,11 @@ json answerControlRequest(std::string_view request, ControlHandler& handler, uid
   if (cmd == "bans") return json{{"ok", true}, {"bans", handler.listBans()}};
   if (cmd == "unban") return answerUnban(req, handler);
   if (cmd == "status") return json{{"ok", true}, {"status", handler.status()}};
+  if (cmd == "reload") {
+    auto r = handler.reloadConfig("uid " + std::to_string(peer_uid));
+    if (!r) return errorReply(r.error().message);
+    return json{{"ok", true}, {"reload", *r}};
+  }
   if (cmd == "admin_action") {
     if (!req.contains("event") || !req["event"].is_string() || !req.contains("user") ||
         !req["user"].is_string())

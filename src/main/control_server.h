@@ -11,6 +11,8 @@
 //   {"cmd":"unban","key":"user:alice"}    -> {"ok":true,"cleared":N}  ("addr:IP", "*" = all)
 //   {"cmd":"mitigation","policy":"..."}   -> {"ok":true,"mitigation":{...}} (signed policy text)
 //   {"cmd":"status"}                      -> {"ok":true,"status":{...,"mitigation":{...},"audit":{...}}}
+//   {"cmd":"reload"}                      -> {"ok":true,"reload":{"changed":[...],"generation":N}}
+//                                            (re-reads the config file; all or nothing)
 //   {"cmd":"admin_action","event":"user.add","user":"bob"} -> {"ok":true} (audited with the uid)
 //   anything else                         -> {"ok":false,"error":"..."}
 #pragma once
@@ -40,6 +42,10 @@ class ControlHandler {
   // Verifies (release key), checks the version, persists and applies.
   virtual Result<nlohmann::json> applyMitigation(const std::string& signed_policy) = 0;
   virtual nlohmann::json status() = 0;
+  // Re-reads the configuration file and applies it without dropping
+  // sessions, or refuses with the reason (parse error, restart-only key).
+  // by: who asked ("uid 0", "SIGHUP"), for the audit record.
+  virtual Result<nlohmann::json> reloadConfig(const std::string& by) = 0;
   // bulwarkctl edited the users or TOTP file: record it (with who did it).
   virtual Result<void> noteAdminAction(const std::string& event, const std::string& user,
                                        uid_t uid) = 0;

@@ -15,11 +15,13 @@
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <algorithm>
 #include <fstream>
 #include <sstream>
 
 #include "common/log.h"
+#include "config/config_diff.h"
 #include "ipc/limits.h"
 #include "ipc/main_worker.h"
 #include "privsep/spawn.h"
@@ -115,6 +117,7 @@ std::string isoTime(std::time_t t) {
 Gateway::Gateway(config::Config cfg, std::string config_path, bool debug)
     : cfg_(std::move(cfg)),
       config_path_(std::move(config_path)),
+      config_loaded_at_(::time(nullptr)),
       debug_(debug),
       exe_dir_(privsep::selfDirectory()),
       pool_(cfg_.network.pool_network, cfg_.network.pool_prefix),
@@ -512,7 +515,7 @@ void Gateway::onSignal() {
         reapChildren();
         break;
       case SIGHUP:
-        spdlog::warn("SIGHUP: configuration reload is not implemented yet; ignoring");
+        if (auto r = reloadConfig("SIGHUP"); r) spdlog::info("SIGHUP: configuration reloaded");
         break;
       default:
         spdlog::info("signal {}: shutting down", si.ssi_signo);
@@ -688,12 +691,53 @@ nlohmann::json Gateway::mitigationJson() const {
           {"blocked_paths", p.blocked_paths}};
 }
 
+// ---- configuration reload ----
+
+Result<nlohmann::json> Gateway::reloadConfig(const std::string& by) {
+  auto next = config::loadConfig(config_path_);
+  if (!next) return refuseReload(by, next.error().message);
+  auto diff = config::diffConfig(cfg_, *next);
+  if (!diff.restart_only.empty()) {
+    std::string keys;
+    for (const auto& k : diff.restart_only) keys += (keys.empty() ? "" : ", ") + k;
+    return refuseReload(by, keys + " changed; that needs a restart (nothing was applied)");
+  }
+  // Sessions, tunnels, bans and the mitigation policy live apart from the
+  // config and are untouched; new values apply to new logins and tunnels.
+  cfg_ = std::move(*next);
+  ++config_generation_;
+  config_loaded_at_ = ::time(nullptr);
+  sendAuthSettings();
+  std::string changed;
+  for (const auto& k : diff.live) changed += (changed.empty() ? "" : ",") + k;
+  audit_.record("config.reload", {{"by", by}, {"outcome", "applied"}, {"changed", changed},
+                                  {"generation", std::to_string(config_generation_)}});
+  return nlohmann::json{{"changed", diff.live}, {"generation", config_generation_}};
+}
+
+Result<nlohmann::json> Gateway::refuseReload(const std::string& by, const std::string& why) {
+  spdlog::error("configuration reload refused, the running configuration stays: {}", why);
+  audit_.record("config.reload", {{"by", by}, {"outcome", "refused"}, {"reason", why}});
+  return fail("reload refused, the running configuration stays: " + why);
+}
+
+void Gateway::sendAuthSettings() {
+  const auto& t = cfg_.timeouts;
+  const auto& a = cfg_.auth;
+  (void)authd_.send(ipc::encodeFrame(ipc::AuthSettings{
+      t.cookie, t.session, cfg_.server.max_sessions_per_user, a.mfa_required, a.max_failures,
+      a.backoff, a.backoff_max}));
+}
+
 nlohmann::json Gateway::status() {
   unsigned tunnels = 0;
   for (const auto& [_, s] : sessions_)
     if (s.worker_id) ++tunnels;
   return {{"connections", workers_.size()},
           {"tunnels", tunnels},
+          {"config", {{"file", config_path_},
+                      {"generation", config_generation_},
+                      {"loaded_at", config_loaded_at_}}},
           {"mitigation", mitigationJson()},
           {"audit", audit_.status()}};
 }

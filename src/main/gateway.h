@@ -45,6 +45,7 @@ class Gateway : public ControlHandler {
   Result<unsigned> clearBan(const std::string& key) override;
   Result<nlohmann::json> applyMitigation(const std::string& signed_policy) override;
   nlohmann::json status() override;
+  Result<nlohmann::json> reloadConfig(const std::string& by) override;
   Result<void> noteAdminAction(const std::string& event, const std::string& user, uid_t uid) override;
 
  private:
@@ -73,12 +74,16 @@ class Gateway : public ControlHandler {
   void recordAudit(const ipc::AuditEvent& e);
   Result<void> loadMitigationPolicy();
   void sendPolicyToAuthd();
+  void sendAuthSettings();
+  Result<nlohmann::json> refuseReload(const std::string& by, const std::string& why);
   bool dtlsOffered() const;
   nlohmann::json mitigationJson() const;
   ipc::WorkerInit workerInit() const;
 
   config::Config cfg_;
   std::string config_path_;
+  unsigned config_generation_ = 1;  // +1 per applied reload
+  std::int64_t config_loaded_at_ = 0;  // unix seconds
   bool debug_;
   std::string exe_dir_;
   privsep::Account worker_account_{};

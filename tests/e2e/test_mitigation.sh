@@ -6,6 +6,7 @@
 #    and an unsigned one are all refused;
 #  - disable_dtls gives new tunnels no DTLS; disable_new_logins refuses logins
 #    with a clear message while cookie reconnects still work;
+#  - a config reload leaves the policy in force;
 #  - a restart keeps the policy in force, and a tampered persisted policy
 #    stops the start with a clear error.
 source "$(dirname "$0")/lib.sh"
@@ -53,6 +54,12 @@ log "v1 blocks the login path at once"
 login_fails_with bob bobpass "403"
 in_client ping -c 1 -W 2 "$GATEWAY_TUN_IP" >/dev/null || fail "the live tunnel broke"
 grep -q "audit mitigation.apply .*version 1" "$WORK/server.log" || fail "apply not audited"
+
+log "a config reload does not undo the policy"
+sed -i 's/^cookie = 300/cookie = 301/' "$CONFIG"
+"${CTL[@]}" reload | grep -q "changed timeouts.cookie" || fail "the reload was not applied"
+[[ $(status_version) == 1 ]] || fail "the reload dropped the policy"
+login_fails_with bob bobpass "403"
 
 log "older, same, foreign, edited and unsigned policies are refused"
 refused "$(policy 1 release 'disable_dtls = true')" "version 1 is not above the active version 1"

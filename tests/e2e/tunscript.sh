@@ -1,6 +1,7 @@
 #!/bin/sh
 # vpnc-script replacement for the tests: configures the tun with ip(8) only
-# and reports "up" by writing the tunnel address to $E2E_STATE_DIR/up.$TUNDEV.
+# and reports "up" by writing the tunnel address to $E2E_STATE_DIR/up.$TUNDEV
+# (and the DNS servers it was given to dns.$TUNDEV).
 # E2E_NO_ROUTES=1 skips routes (many clients in one namespace; use ping -I).
 case "$reason" in
   connect|reconnect)
@@ -15,6 +16,7 @@ case "$reason" in
         i=$((i + 1))
       done
     fi
+    echo "${INTERNAL_IP4_DNS:-}" >"$E2E_STATE_DIR/dns.$TUNDEV"
     echo "$INTERNAL_IP4_ADDRESS" >"$E2E_STATE_DIR/up.$TUNDEV.tmp"
     mv "$E2E_STATE_DIR/up.$TUNDEV.tmp" "$E2E_STATE_DIR/up.$TUNDEV"
     ;;

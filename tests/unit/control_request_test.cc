@@ -35,6 +35,13 @@ class FakeGateway : public ControlHandler {
     last_action = event + " " + user + " " + std::to_string(uid);
     return {};
   }
+  Result<nlohmann::json> reloadConfig(const std::string& by) override {
+    last_reload_by = by;
+    if (!reload_ok) return fail("reload refused: b.toml:3: bad");
+    return nlohmann::json{{"changed", {"network.dns"}}, {"generation", 2}};
+  }
+  bool reload_ok = true;
+  std::string last_reload_by;
   std::string last_action;
   std::uint64_t last_id = 0;
   std::string last_user;
@@ -49,6 +56,18 @@ TEST(ControlRequest, MitigationAndStatus) {
   EXPECT_EQ(bad["error"], "policy refused: bad signature");
   EXPECT_FALSE(answerControlRequest(R"({"cmd":"mitigation"})", g)["ok"].get<bool>());
   EXPECT_EQ(answerControlRequest(R"({"cmd":"status"})", g)["status"]["tunnels"], 3);
+}
+
+TEST(ControlRequest, ReloadReportsChangesOrTheRefusal) {
+  FakeGateway g;
+  auto ok = answerControlRequest(R"({"cmd":"reload"})", g, 1000);
+  EXPECT_TRUE(ok["ok"].get<bool>());
+  EXPECT_EQ(ok["reload"]["changed"][0], "network.dns");
+  EXPECT_EQ(g.last_reload_by, "uid 1000");
+  g.reload_ok = false;
+  auto bad = answerControlRequest(R"({"cmd":"reload"})", g);
+  EXPECT_FALSE(bad["ok"].get<bool>());
+  EXPECT_EQ(bad["error"], "reload refused: b.toml:3: bad");
 }
 
 TEST(ControlRequest, AdminActionsCarryThePeerUid) {

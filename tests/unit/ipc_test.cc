@@ -52,6 +52,10 @@ TEST(IpcCodec, RoundTripsEveryMessage) {
   EXPECT_EQ(roundTrip(SessionGrant{1, 2, "u"}).username, "u");
   EXPECT_EQ(roundTrip(SessionEnded{8}).session_id, 8u);
   EXPECT_EQ(roundTrip(KillWorker{4}).worker_id, 4u);
+  auto settings = roundTrip(AuthSettings{300, 3600, 2, true, 5, 30, 900});
+  EXPECT_EQ(settings.session_lifetime, 3600u);
+  EXPECT_TRUE(settings.mfa_required);
+  EXPECT_EQ(settings.backoff_max, 900u);
 }
 
 TEST(IpcCodec, RejectsTruncatedTrailingAndOverCap) {
