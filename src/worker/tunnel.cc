@@ -21,10 +21,6 @@ constexpr std::size_t kMaxFrame = cstp::kHeaderSize + 0xffff;
 constexpr int kTunBatch = 32;
 constexpr auto kStatsInterval = std::chrono::seconds(1);
 
-std::span<const std::byte> bytesOf(const std::vector<std::byte>& v, std::size_t n) {
-  return std::span(v.data(), n);
-}
-
 }  // namespace
 
 Tunnel::Tunnel(std::string peer, const ipc::WorkerInit& init, TlsStream& tls,
@@ -124,7 +120,7 @@ bool Tunnel::pumpTls() {
   read_wants_write_ = false;
   for (;;) {
     std::size_t got = 0;
-    IoStatus s = tls_.tryRead(std::span(rx_).subspan(rx_len_), got);
+    IoStatus s = tls_.tryRead(rx_.span().subspan(rx_len_), got);
     if (s == IoStatus::kWantRead) return true;
     if (s == IoStatus::kWantWrite) {
       read_wants_write_ = true;
@@ -251,7 +247,7 @@ bool Tunnel::sendPacket(std::size_t len) {
 bool Tunnel::flushPending() {
   // anyconnect.md 4.3: one frame per SSL_write, i.e. per TLS record.
   if (tx_pending_ > 0) {
-    IoStatus s = tls_.tryWrite(bytesOf(tx_, tx_pending_));
+    IoStatus s = tls_.tryWrite(std::span<const std::byte>(tx_.data(), tx_pending_));
     if (s == IoStatus::kWantWrite || s == IoStatus::kWantRead) return true;
     if (s != IoStatus::kDone) return false;
     tx_pending_ = 0;

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "common/raw_buffer.h"
 #include "common/unique_fd.h"
 #include "ipc/channel.h"
 #include "ipc/main_worker.h"
@@ -60,9 +61,9 @@ class Tunnel {
   ipc::Channel& main_;
   AuthdClient& authd_;
 
-  std::vector<std::byte> rx_;
+  RawBuffer rx_;
   std::size_t rx_len_ = 0;
-  std::vector<std::byte> tx_;
+  RawBuffer tx_;
   std::size_t tx_pending_ = 0;  // bytes of tx_ waiting for a retried SSL_write
   std::deque<std::vector<std::byte>> control_;
   bool read_wants_write_ = false;
