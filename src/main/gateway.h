@@ -27,6 +27,7 @@
 #include "main/worker_record.h"
 #include "mitigation/policy_store.h"
 #include "pool/ip_pool.h"
+#include "privsep/account.h"
 #include "privsep/sandbox.h"
 
 namespace bulwark::mainproc {

@@ -1,7 +1,6 @@
 #include "privsep/sandbox.h"
 
-#include <grp.h>
-#include <pwd.h>
+#include <grp.h>  // setgroups
 #include <sys/capability.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -88,23 +87,6 @@ Result<void> prepareEmptyRoot(const std::string& path) {
   if (st.st_uid != 0 || (st.st_mode & 022) != 0) return fail(path + " must be root-owned, mode 0555");
   if (!std::filesystem::is_empty(path, ec) || ec) return fail(path + " must be empty");
   return {};
-}
-
-Result<Account> lookupAccount(const std::string& user, const std::string& group) {
-  std::vector<char> buf(16384);
-  passwd pw{};
-  passwd* pres = nullptr;
-  if (getpwnam_r(user.c_str(), &pw, buf.data(), buf.size(), &pres) != 0 || pres == nullptr)
-    return fail("no such user: " + user);
-  Account a{pw.pw_uid, pw.pw_gid};
-  if (!group.empty()) {
-    ::group gr{};
-    ::group* gres = nullptr;
-    if (getgrnam_r(group.c_str(), &gr, buf.data(), buf.size(), &gres) != 0 || gres == nullptr)
-      return fail("no such group: " + group);
-    a.gid = gr.gr_gid;
-  }
-  return a;
 }
 
 }  // namespace bulwark::privsep

@@ -34,11 +34,4 @@ Result<void> enterSandbox(const SandboxSpec& spec);
 // owned by root, not writable by anyone else, and empty.
 Result<void> prepareEmptyRoot(const std::string& path);
 
-// Resolves a user (and optional group; "" = the user's primary group).
-struct Account {
-  uid_t uid;
-  gid_t gid;
-};
-Result<Account> lookupAccount(const std::string& user, const std::string& group);
-
 }  // namespace bulwark::privsep
