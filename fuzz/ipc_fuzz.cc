@@ -9,6 +9,7 @@
 #include "ipc/channel.h"
 #include "ipc/limits.h"
 #include "ipc/main_authd.h"
+#include "ipc/main_logship.h"
 #include "ipc/main_worker.h"
 #include "ipc/worker_authd.h"
 
@@ -55,13 +56,15 @@ void decodeAll(const Frame& f) {
   tryDecode<AuthSettings>(f);
   tryDecode<BanUpdate>(f);
   tryDecode<AuditEvent>(f);
+  tryDecode<LogRecord>(f);
+  tryDecode<LogshipStatus>(f);
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::span<const std::byte> in(reinterpret_cast<const std::byte*>(data), size);
-  for (std::size_t cap : {kMainWorkerCap, kWorkerAuthdCap, kMainAuthdCap}) {
+  for (std::size_t cap : {kMainWorkerCap, kWorkerAuthdCap, kMainAuthdCap, kMainLogshipCap}) {
     auto f = parseFrame(in, cap);
     if (f) decodeAll(*f);
   }

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 B=build-asan
 CC=clang-19 CXX=clang++-19 cmake -S . -B $B -DBULWARK_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build $B -j"$(nproc)" --target unit_tests bulwark-verify bulwark-release bulwarkd bulwark-authd \
-  bulwark-worker bulwarkctl $(cd fuzz && ls *_fuzz.cc | sed 's/\.cc$/_corpus/')
+  bulwark-worker bulwark-logship bulwarkctl $(cd fuzz && ls *_fuzz.cc | sed 's/\.cc$/_corpus/')
 cd $B
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --output-on-failure -LE "e2e|package" -j"$(nproc)"

@@ -55,6 +55,17 @@ Setter uintKey(unsigned& out, std::int64_t lo, std::int64_t hi) {
   };
 }
 
+Setter checkedStringKey(std::string& out,
+                        std::function<Result<std::string>(std::string_view)> check) {
+  return [&out, check](const toml::node& n, const std::string& key) -> Result<void> {
+    if (!n.is_string()) return typeError(key, "a string");
+    auto v = check(n.value<std::string>().value_or(""));
+    if (!v) return fail(key + ": " + v.error().message);
+    out = *v;
+    return {};
+  };
+}
+
 Setter stringListKey(std::vector<std::string>& out,
                      std::function<Result<std::string>(std::string_view)> check) {
   return [&out, check](const toml::node& n, const std::string& key) -> Result<void> {
@@ -100,6 +111,19 @@ Result<std::pair<std::string, std::uint16_t>> parseEndpoint(std::string_view s) 
   return std::pair{host, static_cast<std::uint16_t>(std::stoul(port))};
 }
 
+// What the collector's certificate must name: an IP literal, or a DNS name
+// of letters, digits, '-' and '.' (RFC 1123), at most 253 characters; ""
+// for the default (the collector's address).
+Result<std::string> serverName(std::string_view s) {
+  if (s.empty() || ipLiteral(s)) return std::string(s);
+  constexpr std::string_view kDnsChars =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.";
+  if (s.empty() || s.size() > 253 || s.find_first_not_of(kDnsChars) != std::string_view::npos ||
+      s.front() == '.' || s.front() == '-')
+    return fail("'" + std::string(s) + "' is not a DNS name or IP address");
+  return std::string(s);
+}
+
 Result<std::string> route(std::string_view s) {
   auto cidr = parseIpv4Cidr(s);
   if (!cidr) return fail(cidr.error());
@@ -120,13 +144,7 @@ std::map<std::string, Section> schema(Config& c) {
   auto& a = c.auth;
   return {
       {"server",
-       {{{"listen", [&s](const toml::node& node, const std::string& key) -> Result<void> {
-            if (!node.is_string()) return typeError(key, "a string");
-            auto ip = ipLiteral(node.value<std::string>().value_or(""));
-            if (!ip) return fail(key + ": " + ip.error().message);
-            s.listen = *ip;
-            return {};
-          }},
+       {{{"listen", checkedStringKey(s.listen, ipLiteral)},
          {"port", [&s](const toml::node& node, const std::string& key) -> Result<void> {
             unsigned p = 0;
             if (auto r = uintKey(p, 1, 65535)(node, key); !r) return r;
@@ -183,7 +201,12 @@ std::map<std::string, Section> schema(Config& c) {
             c.audit.syslog_port = ep->second;
             return {};
           }},
-         {"hostname", stringKey(c.audit.hostname)}}}},
+         {"hostname", stringKey(c.audit.hostname)},
+         {"syslog_tls", boolKey(c.audit.syslog_tls)},
+         {"syslog_ca", stringKey(c.audit.syslog_ca)},
+         {"syslog_cert", stringKey(c.audit.syslog_cert)},
+         {"syslog_key", stringKey(c.audit.syslog_key)},
+         {"syslog_server_name", checkedStringKey(c.audit.syslog_server_name, serverName)}}}},
       {"auth",
        {{{"totp_file", stringKey(a.totp_file)},
          {"mfa", [&a](const toml::node& node, const std::string& key) -> Result<void> {
@@ -217,6 +240,37 @@ Result<void> requireKeys(const Config& c, const std::string& file) {
   if (c.server.worker_user.empty()) return fail(file + ": server.worker_user must not be empty");
   if (c.auth.backoff_max < c.auth.backoff)
     return fail(file + ": auth.backoff_max must not be less than auth.backoff");
+  return {};
+}
+
+// "file:line: " of audit.KEY, or "file: " if the key is not in the file.
+std::string whereIs(const toml::table& root, std::string_view key, const Locator& loc) {
+  const toml::node* n = root.at_path(std::string("audit.") + std::string(key)).node();
+  return n != nullptr ? loc.at(*n) : loc.file + ": ";
+}
+
+// The [audit] TLS keys only make sense together.
+Result<void> checkAuditTls(const toml::table& root, const AuditConfig& a, const Locator& loc) {
+  auto err = [&](std::string_view key, const std::string& why) {
+    return fail(whereIs(root, key, loc) + "audit." + std::string(key) + ": " + why);
+  };
+  if (!a.syslog_tls) {
+    for (auto [key, value] : {std::pair{"syslog_ca", &a.syslog_ca},
+                              {"syslog_cert", &a.syslog_cert},
+                              {"syslog_key", &a.syslog_key},
+                              {"syslog_server_name", &a.syslog_server_name}})
+      if (!value->empty()) return err(key, "only used with syslog_tls = true");
+    return {};
+  }
+  if (a.syslog_address.empty())
+    return err("syslog_tls", "needs audit.syslog (the collector's address)");
+  if (a.syslog_ca.empty())
+    return err("syslog_tls",
+               "needs audit.syslog_ca (the CA that signs the collector's certificate)");
+  if (!a.syslog_cert.empty() && a.syslog_key.empty())
+    return err("syslog_cert", "needs audit.syslog_key");
+  if (a.syslog_cert.empty() && !a.syslog_key.empty())
+    return err("syslog_key", "needs audit.syslog_cert");
   return {};
 }
 
@@ -269,6 +323,7 @@ Result<Config> parseConfig(std::string_view toml_text, std::string_view source_n
     if (auto r = applySection(*t, it->second, name, loc); !r) return fail(r.error());
   }
   if (auto r = requireKeys(c, loc.file); !r) return fail(r.error());
+  if (auto r = checkAuditTls(root, c.audit, loc); !r) return fail(r.error());
   return c;
 }
 

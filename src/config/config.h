@@ -66,6 +66,16 @@ struct AuditConfig {
   std::string syslog_address;  // collector for RFC 5424 over TCP; empty = none
   std::uint16_t syslog_port = 514;
   std::string hostname;  // HOSTNAME in syslog messages; default: gethostname()
+  // TLS to the collector, made and verified by bulwark-logship. The CA file
+  // (PEM) is required with TLS: the collector's chain must end at it. The
+  // client certificate (chain, PEM) and its key are optional but go together.
+  // The server name (DNS name or IP) is what the collector's certificate must
+  // carry; default: the collector's address, as an IP SAN.
+  bool syslog_tls = false;
+  std::string syslog_ca;
+  std::string syslog_cert;
+  std::string syslog_key;
+  std::string syslog_server_name;
   bool operator==(const AuditConfig&) const = default;
 };
 

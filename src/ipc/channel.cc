@@ -21,7 +21,7 @@ Result<Frame> parseFrame(std::span<const std::byte> datagram, std::size_t cap) {
   return f;
 }
 
-Result<void> Channel::send(const Frame& f, int pass_fd) {
+ssize_t Channel::sendFrame(const Frame& f, int pass_fd, int flags) {
   // A frame over the cap is our own bug, not the peer's: abort.
   if (f.payload.size() > cap_) std::abort();
   std::byte hdr[kTypeBytes] = {std::byte(f.type >> 8), std::byte(f.type & 0xff)};
@@ -42,10 +42,20 @@ Result<void> Channel::send(const Frame& f, int pass_fd) {
   }
   ssize_t n;
   do {
-    n = ::sendmsg(fd_.get(), &msg, MSG_NOSIGNAL);
+    n = ::sendmsg(fd_.get(), &msg, MSG_NOSIGNAL | flags);
   } while (n < 0 && errno == EINTR);
-  if (n < 0) return fail(std::string("ipc send: ") + std::strerror(errno));
+  return n;
+}
+
+Result<void> Channel::send(const Frame& f, int pass_fd) {
+  if (sendFrame(f, pass_fd, 0) < 0) return fail(std::string("ipc send: ") + std::strerror(errno));
   return {};
+}
+
+Result<bool> Channel::trySend(const Frame& f) {
+  if (sendFrame(f, -1, MSG_DONTWAIT) >= 0) return true;
+  if (errno == EAGAIN || errno == EWOULDBLOCK) return false;
+  return fail(std::string("ipc send: ") + std::strerror(errno));
 }
 
 Result<Frame> Channel::receive() {

@@ -67,12 +67,17 @@ class Channel {
   Result<void> sendMessage(const M& m, int pass_fd = -1) {
     return send(encodeFrame(m), pass_fd);
   }
+  // Like send() without an fd, but never blocks: false when the frame does
+  // not fit into the socket buffer now (the caller keeps it and tries later).
+  Result<bool> trySend(const Frame& f);
   // Receives one frame. An error means EOF, an oversized frame or a bad fd
   // attachment; the caller treats the peer as hostile or gone.
   Result<Frame> receive();
   void close() { fd_.reset(); }
 
  private:
+  // sendmsg() of one frame; -1 with errno set on failure.
+  ssize_t sendFrame(const Frame& f, int pass_fd, int flags);
   UniqueFd fd_;
   std::size_t cap_ = 0;
 };

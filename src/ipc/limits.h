@@ -9,6 +9,7 @@ namespace bulwark::ipc {
 inline constexpr std::size_t kMainWorkerCap = 64 * 1024;  // WorkerInit carries the cert chain
 inline constexpr std::size_t kWorkerAuthdCap = 4 * 1024;
 inline constexpr std::size_t kMainAuthdCap = 4 * 1024;
+inline constexpr std::size_t kMainLogshipCap = 64 * 1024;  // one syslog frame per datagram
 inline constexpr std::size_t kCtlCap = 8 * 1024 * 1024;  // `sessions` of ~10k tunnels
 
 inline constexpr std::size_t kMaxUsername = 256;
@@ -24,5 +25,7 @@ inline constexpr std::size_t kMaxCertChain = 60 * 1024;
 inline constexpr std::size_t kMaxSignInput = 1024;
 inline constexpr std::size_t kMaxListItems = 32;
 inline constexpr std::size_t kMaxDatagram = 2048;
+// One RFC 5424 frame of one audit record; main drops (and counts) a longer one.
+inline constexpr std::size_t kMaxLogFrame = 60 * 1024;
 
 }  // namespace bulwark::ipc

@@ -1,15 +1,10 @@
 // Encoders and decoders of every IPC message. Decoders enforce the field caps
 // of ipc/limits.h; Channel/decodeFrame reject trailing bytes.
+#include "ipc/decode_try.h"
 #include "ipc/limits.h"
 #include "ipc/main_authd.h"
 #include "ipc/main_worker.h"
 #include "ipc/worker_authd.h"
-
-// Unwraps a Result field or returns its error from the enclosing decoder.
-#define BW_TRY(var, expr)                  \
-  auto var##_r = (expr);                   \
-  if (!var##_r) return fail(var##_r.error()); \
-  auto var = std::move(*var##_r)
 
 namespace bulwark::ipc {
 namespace {

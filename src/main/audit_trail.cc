@@ -6,11 +6,23 @@
 #include <cerrno>
 #include <cstring>
 
+#include "auditlog/syslog_frame.h"
 #include "common/log.h"
 
 namespace bulwark::mainproc {
 
-Result<void> AuditTrail::open(const config::AuditConfig& cfg) {
+namespace {
+
+std::string syslogHostname(const config::AuditConfig& cfg) {
+  if (!cfg.hostname.empty()) return cfg.hostname;
+  char buf[256] = {};
+  ::gethostname(buf, sizeof(buf) - 1);
+  return buf;
+}
+
+}  // namespace
+
+Result<void> AuditTrail::open(const config::AuditConfig& cfg, const ShipperSandbox& box) {
   path_ = cfg.file;
   auto slash = path_.rfind('/');
   if (slash != std::string::npos && slash > 0) {
@@ -21,16 +33,10 @@ Result<void> AuditTrail::open(const config::AuditConfig& cfg) {
   auto w = auditlog::AuditWriter::open(path_);
   if (!w) return fail(w.error());
   writer_ = std::move(*w);
-  if (!cfg.syslog_address.empty()) {
-    std::string host = cfg.hostname;
-    if (host.empty()) {
-      char buf[256] = {};
-      ::gethostname(buf, sizeof(buf) - 1);
-      host = buf;
-    }
-    syslog_ = std::make_unique<auditlog::SyslogStream>(cfg.syslog_address, cfg.syslog_port, host);
-  }
-  return {};
+  if (cfg.syslog_address.empty()) return {};
+  hostname_ = syslogHostname(cfg);
+  shipper_ = std::make_unique<LogShipper>(cfg, box);
+  return shipper_->start();
 }
 
 void AuditTrail::record(std::string_view event, auditlog::Fields fields) {
@@ -43,11 +49,16 @@ void AuditTrail::record(std::string_view event, auditlog::Fields fields) {
     spdlog::error("audit log {}: {}", path_, line.error().message);
     return;
   }
-  if (syslog_) syslog_->push(writer_->lastSeq(), *line);
+  if (shipper_) {
+    std::uint64_t seq = writer_->lastSeq();
+    long pid = static_cast<long>(::getpid());
+    shipper_->push(seq, auditlog::frameSyslog(seq, *line, hostname_, pid));
+  }
 }
 
 void AuditTrail::tick() {
-  if (syslog_) syslog_->tick();
+  if (!shipper_) return;
+  for (auto& n : shipper_->tick(LogShipper::Clock::now())) record(n.event, std::move(n.fields));
 }
 
 nlohmann::json AuditTrail::status() const {
@@ -56,9 +67,11 @@ nlohmann::json AuditTrail::status() const {
     j["last_seq"] = writer_->lastSeq();
     j["last_hash"] = writer_->lastHash();
   }
-  if (syslog_) {
-    j["syslog_connected"] = syslog_->connected();
-    j["syslog_dropped"] = syslog_->dropped();
+  if (shipper_) {
+    j["syslog_connected"] = shipper_->connected();
+    j["syslog_dropped"] = shipper_->dropped();
+    j["syslog_last_sent_seq"] = shipper_->lastSentSeq();
+    j["syslog_tls"] = shipper_->tls();
   }
   return j;
 }

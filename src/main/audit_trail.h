@@ -1,12 +1,13 @@
 // AuditTrail: bulwarkd's one audit stream. Every event (logins from authd,
 // sessions, admin actions, mitigations, worker crashes and sandbox kills)
 // becomes a hash-chained record in the audit file (auditlog/writer.h), is
-// streamed to the syslog collector if one is configured, and is mirrored to
-// the ordinary log. Values never include a secret: callers pass names,
+// handed as an RFC 5424 frame to bulwark-logship for the syslog collector if
+// one is configured (main/log_shipper.h), and is mirrored to the ordinary
+// log. Values never include a secret: callers pass names,
 // addresses, counters and reasons only.
 //
 //   AuditTrail audit;
-//   audit.open(cfg.audit);                    // at start; an error is fatal
+//   audit.open(cfg.audit, {exe_dir, account, empty_root, debug});  // at start; errors are fatal
 //   audit.record("session.end", {{"user", u}, {"bytes_in", "123"}});
 //   audit.tick();                             // about once a second
 #pragma once
@@ -17,23 +18,25 @@
 #include <string>
 
 #include "auditlog/record.h"
-#include "auditlog/syslog_stream.h"
 #include "auditlog/writer.h"
 #include "common/error.h"
 #include "config/config.h"
+#include "main/log_shipper.h"
 
 namespace bulwark::mainproc {
 
 class AuditTrail {
  public:
-  Result<void> open(const config::AuditConfig& cfg);
+  // `box` says where bulwark-logship runs; unused without a collector.
+  Result<void> open(const config::AuditConfig& cfg, const ShipperSandbox& box);
   void record(std::string_view event, auditlog::Fields fields);
   void tick();
   [[nodiscard]] nlohmann::json status() const;
 
  private:
   std::optional<auditlog::AuditWriter> writer_;
-  std::unique_ptr<auditlog::SyslogStream> syslog_;
+  std::unique_ptr<LogShipper> shipper_;
+  std::string hostname_;
   std::string path_;
 };
 

@@ -124,12 +124,12 @@ Gateway::Gateway(config::Config cfg, std::string config_path, bool debug)
       policy_(cfg_.server.state_dir + "/mitigation.policy", cfg_.integrity.release_pubkey) {}
 
 Result<void> Gateway::start() {
-  if (auto r = audit_.open(cfg_.audit); !r) return r;
   auto account = privsep::lookupAccount(cfg_.server.worker_user, cfg_.server.worker_group);
   if (!account) return fail(account.error());
   worker_account_ = *account;
   empty_root_ = cfg_.server.runtime_dir + "/empty";
   if (auto r = privsep::prepareEmptyRoot(empty_root_); !r) return r;
+  if (auto r = audit_.open(cfg_.audit, {exe_dir_, *account, empty_root_, debug_}); !r) return r;
   cert_chain_pem_ = readWholeFile(cfg_.server.cert);
   if (cert_chain_pem_.empty()) return fail("cannot read certificate " + cfg_.server.cert);
   if (cert_chain_pem_.size() > ipc::kMaxCertChain) return fail("certificate chain too large");

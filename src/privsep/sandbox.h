@@ -18,7 +18,7 @@
 
 namespace bulwark::privsep {
 
-enum class SandboxRole { kWorker, kAuthd };
+enum class SandboxRole { kWorker, kAuthd, kLogship };
 
 struct SandboxSpec {
   uid_t uid = 0;

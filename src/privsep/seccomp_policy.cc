@@ -35,6 +35,18 @@ constexpr std::uint32_t kViolationAction = SCMP_ACT_TRAP;
 constexpr std::uint32_t kViolationAction = SCMP_ACT_KILL_PROCESS;
 #endif
 
+Result<void> allowRoleSyscalls(SandboxRole role, scmp_filter_ctx ctx) {
+  switch (role) {
+    case SandboxRole::kWorker:
+      return allowWorkerSyscalls(ctx);
+    case SandboxRole::kAuthd:
+      return allowAuthdSyscalls(ctx);
+    case SandboxRole::kLogship:
+      return allowLogshipSyscalls(ctx);
+  }
+  return fail("seccomp: unknown role");  // fail closed
+}
+
 }  // namespace
 
 Result<bool> installSeccompPolicy(SandboxRole role) {
@@ -46,7 +58,7 @@ Result<bool> installSeccompPolicy(SandboxRole role) {
 #endif
   std::unique_ptr<scmp_filter_ctx, FilterFree> ctx(new scmp_filter_ctx(seccomp_init(kViolationAction)));
   if (*ctx == nullptr) return fail("seccomp_init failed");
-  auto allowed = role == SandboxRole::kWorker ? allowWorkerSyscalls(*ctx) : allowAuthdSyscalls(*ctx);
+  auto allowed = allowRoleSyscalls(role, *ctx);
   if (!allowed) return fail(allowed.error());
   if (auto r = allowSanitizerRuntime(*ctx); !r) return fail(r.error());
   int rc = seccomp_load(*ctx);

@@ -2,8 +2,9 @@
 // role, default action KILL_PROCESS (architecture.md property 2).
 //
 // The lists live one per role: seccomp_worker.cc (TLS/HTTP/CSTP on fds that
-// exist: no open, socket, exec, fork, ioctl or ptrace) and seccomp_authd.cc
-// (read-only file opens, no exec/fork/socket). libseccomp adds the
+// exist: no open, socket, exec, fork, ioctl or ptrace), seccomp_authd.cc
+// (read-only file opens, no exec/fork/socket) and seccomp_logship.cc (TCP
+// sockets to the collector, no open, exec, fork or ptrace). libseccomp adds the
 // architecture check first (a foreign architecture is killed too). Built with -DBULWARK_SECCOMP_TRAP=ON, a
 // violation raises SIGSYS instead and the worker prints the syscall number
 // before exiting: for developing the list, never a way to turn it off.

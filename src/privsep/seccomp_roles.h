@@ -1,5 +1,5 @@
 // One seccomp allow-list per process role, each in its own file
-// (seccomp_worker.cc, seccomp_authd.cc). installSeccompPolicy builds the
+// (seccomp_worker.cc, seccomp_authd.cc, seccomp_logship.cc). installSeccompPolicy builds the
 // filter (default KILL_PROCESS, architecture check first) and calls the
 // role's function to add what that role may do.
 #pragma once
@@ -14,6 +14,7 @@ namespace bulwark::privsep {
 
 Result<void> allowWorkerSyscalls(scmp_filter_ctx ctx);
 Result<void> allowAuthdSyscalls(scmp_filter_ctx ctx);
+Result<void> allowLogshipSyscalls(scmp_filter_ctx ctx);
 // Nothing unless built with BULWARK_SANITIZE (seccomp_sanitizer.cc).
 Result<void> allowSanitizerRuntime(scmp_filter_ctx ctx);
 

@@ -3,17 +3,14 @@
 // authd. It enters its sandbox before reading a single byte from the client
 // (docs/design/privsep.md, "Worker start-up order"); if any step fails it
 // exits.
-#include <openssl/rand.h>
-#include <openssl/ssl.h>
-
 #include <CLI/CLI.hpp>
 #include <cstdio>
-#include <ctime>
 #include <string>
 
 #include "common/log.h"
 #include "ipc/limits.h"
 #include "privsep/sandbox.h"
+#include "tls/sandbox_preload.h"
 #include "worker/connection.h"
 
 namespace {
@@ -35,14 +32,6 @@ void defineArgs(CLI::App& app, WorkerArgs& a) {
   app.add_flag("--debug", a.debug);
 }
 
-// Everything that reads files must happen before the chroot.
-void preloadLibraries() {
-  OPENSSL_init_ssl(OPENSSL_INIT_LOAD_SSL_STRINGS | OPENSSL_INIT_LOAD_CONFIG, nullptr);
-  unsigned char seed[16];
-  RAND_bytes(seed, sizeof(seed));
-  tzset();
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -52,7 +41,7 @@ int main(int argc, char** argv) {
   defineArgs(app, args);
   CLI11_PARSE(app, argc, argv);
   initLogging("worker", args.debug);
-  preloadLibraries();
+  tls::preloadBeforeSandbox();  // everything that reads files, before the chroot
   privsep::SandboxSpec spec{args.uid, args.gid, args.root};
   if (auto r = privsep::enterSandbox(spec); !r) {
     spdlog::critical("sandbox setup failed, exiting: {}", r.error().message);

@@ -205,6 +205,27 @@ tunnel_ip() { cat "$WORK/up.$1"; }
 # process_gone PID
 process_gone() { ! kill -0 "$1" 2>/dev/null; }
 
+# assert_sandboxed NAME PID: the process runs as the worker account (nobody)
+# with no groups and no capabilities, NO_NEW_PRIVS, a seccomp filter, and
+# the empty directory as its root.
+assert_sandboxed() {
+  local name=$1 pid=$2 st=/proc/$2/status
+  local uid gid root
+  uid=$(id -u nobody)
+  gid=$(id -g nobody)
+  grep -qE "^Uid:\s+$uid\s+$uid\s+$uid\s+$uid$" "$st" || fail "$name uid: $(grep ^Uid "$st")"
+  grep -qE "^Gid:\s+$gid\s+$gid\s+$gid\s+$gid$" "$st" || fail "$name gid: $(grep ^Gid "$st")"
+  grep -qE "^Groups:\s*$" "$st" || fail "$name supplementary groups: $(grep ^Groups "$st")"
+  grep -qE "^CapEff:\s+0000000000000000$" "$st" || fail "$name $(grep ^CapEff "$st")"
+  grep -qE "^CapPrm:\s+0000000000000000$" "$st" || fail "$name $(grep ^CapPrm "$st")"
+  grep -qE "^NoNewPrivs:\s+1$" "$st" || fail "$name $(grep ^NoNewPrivs "$st")"
+  grep -qE "^Seccomp:\s+2$" "$st" || fail "$name seccomp filter not active: $(grep ^Seccomp "$st")"
+  root=$(readlink "/proc/$pid/root")
+  [[ $root == "$WORK/run/empty" ]] || fail "$name root is $root"
+  [[ -z $(ls -A "/proc/$pid/root") ]] || fail "$name root is not empty"
+  log "$name $pid: uid nobody, CapEff 0, NoNewPrivs 1, Seccomp 2 (filter), root $root (empty)"
+}
+
 sessions_json() { "${CTL[@]}" sessions --json; }
 # session_field INDEX FIELD: one field of one listed session.
 session_field() {

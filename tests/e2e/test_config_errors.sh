@@ -33,3 +33,10 @@ check_refused_missing() {
   [[ $rc -ne 0 ]] && grep -q "cannot read the configuration file" "$WORK/out.txt"
 }
 check_refused_missing || fail "missing config not reported"
+# The audit stream over TLS: the keys go together, and the files must be
+# readable when bulwarkd starts.
+{ cat "$CONFIG"; printf 'syslog = "127.0.0.1:6514"\nsyslog_tls = true\n'; } >"$WORK/bad.toml"
+line=$(grep -n '^syslog_tls' "$WORK/bad.toml" | cut -d: -f1)
+check_refused "$WORK/bad.toml:$line: audit.syslog_tls: needs audit.syslog_ca"
+{ cat "$CONFIG"; printf 'syslog = "127.0.0.1:6514"\nsyslog_tls = true\nsyslog_ca = "%s"\n' "$WORK/no-ca.pem"; } >"$WORK/bad.toml"
+check_refused "audit.syslog_ca: cannot read $WORK/no-ca.pem: No such file or directory"

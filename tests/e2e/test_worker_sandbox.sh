@@ -8,20 +8,7 @@ add_user alice alicepass
 start_client alice alicepass tun0
 pid=$(pgrep -P "$SERVER_PID" -x bulwark-worker | head -1)
 [[ -n $pid ]] || fail "no bulwark-worker process"
-status=/proc/$pid/status
-nobody_uid=$(id -u nobody)
-nobody_gid=$(id -g nobody)
-grep -qE "^Uid:\s+$nobody_uid\s+$nobody_uid\s+$nobody_uid\s+$nobody_uid$" "$status" || fail "uid: $(grep ^Uid "$status")"
-grep -qE "^Gid:\s+$nobody_gid\s+$nobody_gid\s+$nobody_gid\s+$nobody_gid$" "$status" || fail "gid: $(grep ^Gid "$status")"
-grep -qE "^Groups:\s*$" "$status" || fail "supplementary groups: $(grep ^Groups "$status")"
-grep -qE "^CapEff:\s+0000000000000000$" "$status" || fail "$(grep ^CapEff "$status")"
-grep -qE "^CapPrm:\s+0000000000000000$" "$status" || fail "$(grep ^CapPrm "$status")"
-grep -qE "^NoNewPrivs:\s+1$" "$status" || fail "$(grep ^NoNewPrivs "$status")"
-grep -qE "^Seccomp:\s+2$" "$status" || fail "seccomp filter not active: $(grep ^Seccomp "$status")"
-root=$(readlink "/proc/$pid/root")
-[[ $root == "$WORK/run/empty" ]] || fail "root is $root"
-[[ -z $(ls -A "/proc/$pid/root") ]] || fail "worker root is not empty"
-log "worker $pid: uid nobody, CapEff 0, NoNewPrivs 1, Seccomp 2 (filter), root $root (empty)"
+assert_sandboxed worker "$pid"
 # The worker holds no private key: the key file is not among its open files.
 if ls -l "/proc/$pid/fd" | grep -q "server-key.pem"; then fail "worker has the key file open"; fi
 # The worker's memory holds no private-key bytes; authd's does (this proves

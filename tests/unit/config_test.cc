@@ -108,3 +108,68 @@ TEST(Config, AuditSyslogEndpoint) {
 
 }  // namespace
 }  // namespace bulwark::config
+
+namespace bulwark::config {
+namespace {
+
+// [audit] starts on line 6, so the first audit key is on line 7.
+std::string auditConfig(std::string_view audit_lines) {
+  return "[server]\ncert=\"c\"\nkey=\"k\"\n[network]\npool=\"10.0.0.0/24\"\n[audit]\n" +
+         std::string(audit_lines);
+}
+
+TEST(Config, AuditSyslogTlsKeys) {
+  auto plain = parseConfig(auditConfig("syslog = \"192.0.2.10:514\"\n"), "t.toml");
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(plain->audit.syslog_tls);
+  EXPECT_TRUE(plain->audit.syslog_ca.empty());
+  auto tls = parseConfig(auditConfig("syslog = \"192.0.2.10:6514\"\nsyslog_tls = true\n"
+                                     "syslog_ca = \"/etc/bulwark/ca.pem\"\n"
+                                     "syslog_cert = \"/etc/bulwark/c.pem\"\n"
+                                     "syslog_key = \"/etc/bulwark/k.pem\"\n"
+                                     "syslog_server_name = \"logs.example.com\"\n"),
+                         "t.toml");
+  ASSERT_TRUE(tls) << tls.error().message;
+  EXPECT_TRUE(tls->audit.syslog_tls);
+  EXPECT_EQ(tls->audit.syslog_ca, "/etc/bulwark/ca.pem");
+  EXPECT_EQ(tls->audit.syslog_cert, "/etc/bulwark/c.pem");
+  EXPECT_EQ(tls->audit.syslog_key, "/etc/bulwark/k.pem");
+  EXPECT_EQ(tls->audit.syslog_server_name, "logs.example.com");
+  auto by_ip = parseConfig(auditConfig("syslog = \"192.0.2.10:6514\"\nsyslog_tls = true\n"
+                                       "syslog_ca = \"/ca\"\n"
+                                       "syslog_server_name = \"2001:db8::1\"\n"),
+                           "t.toml");
+  ASSERT_TRUE(by_ip) << by_ip.error().message;
+  EXPECT_EQ(by_ip->audit.syslog_server_name, "2001:db8::1");
+}
+
+TEST(Config, AuditSyslogTlsErrorsNameFileAndLine) {
+  auto err = [](std::string_view audit_lines) {
+    auto c = parseConfig(auditConfig(audit_lines), "t.toml");
+    return c ? "" : c.error().message;
+  };
+  const std::string ep = "syslog = \"192.0.2.10:6514\"\n";
+  EXPECT_EQ(err(ep + "syslog_tls = true\n"),
+            "t.toml:8: audit.syslog_tls: needs audit.syslog_ca (the CA that signs the collector's "
+            "certificate)");
+  EXPECT_EQ(err("syslog_tls = true\nsyslog_ca = \"/ca\"\n"),
+            "t.toml:7: audit.syslog_tls: needs audit.syslog (the collector's address)");
+  EXPECT_EQ(err(ep + "syslog_tls = true\nsyslog_ca = \"/ca\"\nsyslog_cert = \"/c\"\n"),
+            "t.toml:10: audit.syslog_cert: needs audit.syslog_key");
+  EXPECT_EQ(err(ep + "syslog_tls = true\nsyslog_ca = \"/ca\"\nsyslog_key = \"/k\"\n"),
+            "t.toml:10: audit.syslog_key: needs audit.syslog_cert");
+  EXPECT_EQ(err(ep + "syslog_ca = \"/ca\"\n"),
+            "t.toml:8: audit.syslog_ca: only used with syslog_tls = true");
+  EXPECT_EQ(err(ep + "syslog_tls = false\nsyslog_server_name = \"x\"\n"),
+            "t.toml:9: audit.syslog_server_name: only used with syslog_tls = true");
+  EXPECT_EQ(err(ep + "syslog_tls = \"yes\"\n"),
+            "t.toml:8: audit.syslog_tls: expected true or false");
+  EXPECT_EQ(err(ep + "syslog_ca = 5\n"), "t.toml:8: audit.syslog_ca: expected a string");
+  EXPECT_EQ(err(ep + "syslog_tls = true\nsyslog_ca = \"/ca\"\nsyslog_server_name = \"bad name\"\n"),
+            "t.toml:10: audit.syslog_server_name: 'bad name' is not a DNS name or IP address");
+  EXPECT_EQ(err(ep + "syslog_tls = true\nsyslog_ca = \"/ca\"\nsyslog_server_name = \".x\"\n"),
+            "t.toml:10: audit.syslog_server_name: '.x' is not a DNS name or IP address");
+}
+
+}  // namespace
+}  // namespace bulwark::config

@@ -6,6 +6,7 @@
 #include "ipc/channel.h"
 #include "ipc/limits.h"
 #include "ipc/main_authd.h"
+#include "ipc/main_logship.h"
 #include "ipc/main_worker.h"
 #include "ipc/worker_authd.h"
 
@@ -113,6 +114,57 @@ TEST(IpcChannel, PeerCloseIsReported) {
   auto f = b.receive();
   ASSERT_FALSE(f);
   EXPECT_EQ(f.error().message, kPeerClosed);
+}
+
+TEST(IpcLogship, RecordAndStatusRoundTrip) {
+  auto rec = roundTrip(LogRecord{17, "12 <86>1 - x"});
+  EXPECT_EQ(rec.seq, 17u);
+  EXPECT_EQ(rec.frame, "12 <86>1 - x");
+  auto st = roundTrip(LogshipStatus{true, 3, 42});
+  EXPECT_TRUE(st.connected);
+  EXPECT_EQ(st.dropped, 3u);
+  EXPECT_EQ(st.last_sent_seq, 42u);
+  EXPECT_FALSE(roundTrip(LogshipStatus{}).connected);
+}
+
+TEST(IpcLogship, DecodersRejectWhatTheProtocolRulesOut) {
+  EXPECT_FALSE(decodeFrame<LogRecord>(encodeFrame(LogRecord{0, "x"})));  // seqs start at 1
+  EXPECT_FALSE(decodeFrame<LogRecord>(encodeFrame(LogRecord{1, ""})));
+  std::string too_long(kMaxLogFrame + 1, 'f');
+  EXPECT_FALSE(decodeFrame<LogRecord>(encodeFrame(LogRecord{1, too_long})));
+  EXPECT_TRUE(decodeFrame<LogRecord>(encodeFrame(LogRecord{1, std::string(kMaxLogFrame, 'f')})));
+  Frame bad_bool = encodeFrame(LogshipStatus{true, 0, 0});
+  bad_bool.payload[0] = std::byte{2};
+  EXPECT_FALSE(decodeFrame<LogshipStatus>(bad_bool));
+  Frame cut = encodeFrame(LogshipStatus{true, 1, 2});
+  cut.payload.pop_back();
+  EXPECT_FALSE(decodeFrame<LogshipStatus>(cut));
+  Frame extra = encodeFrame(LogshipStatus{true, 1, 2});
+  extra.payload.push_back(std::byte{0});
+  EXPECT_FALSE(decodeFrame<LogshipStatus>(extra));
+  EXPECT_FALSE(decodeFrame<LogshipStatus>(encodeFrame(LogRecord{1, "x"})));  // wrong type
+  // The largest record main may send fits the channel.
+  EXPECT_LE(encodeFrame(LogRecord{~0ull, std::string(kMaxLogFrame, 'f')}).payload.size(),
+            kMainLogshipCap);
+}
+
+TEST(IpcChannel, TrySendReportsAFullBufferAndAClosedPeer) {
+  auto pair = makeChannelPair();
+  Channel a(std::move(pair->first), kMainLogshipCap);
+  Channel b(std::move(pair->second), kMainLogshipCap);
+  Frame f = encodeFrame(LogRecord{1, std::string(4096, 'x')});
+  int sent = 0;
+  for (;;) {
+    auto r = a.trySend(f);
+    ASSERT_TRUE(r);
+    if (!*r) break;
+    ASSERT_LT(++sent, 100000) << "the socket buffer never filled";
+  }
+  EXPECT_GT(sent, 0);
+  EXPECT_TRUE(b.receive());  // room again
+  EXPECT_TRUE(*a.trySend(f));
+  b.close();
+  EXPECT_FALSE(a.trySend(f));
 }
 
 TEST(IpcFrame, ParseFrameChecksHeaderAndCap) {

@@ -35,6 +35,9 @@ int underWorkerPolicy(const std::function<void()>& attempt) {
 int underAuthdPolicy(const std::function<void()>& attempt) {
   return underPolicy(SandboxRole::kAuthd, attempt);
 }
+int underLogshipPolicy(const std::function<void()>& attempt) {
+  return underPolicy(SandboxRole::kLogship, attempt);
+}
 
 bool killedBySeccomp(int status) {
 #ifdef BULWARK_SECCOMP_TRAP
@@ -132,6 +135,41 @@ TEST(SeccompAuthdPolicy, ExecForkSocketPtraceAndExecMemoryKill) {
   EXPECT_TRUE(killedBySeccomp(underAuthdPolicy([] { syscall(SYS_ptrace, 0, 0, 0, 0); })));
   EXPECT_TRUE(killedBySeccomp(underAuthdPolicy([] { syscall(SYS_setuid, 0); })));
   EXPECT_TRUE(killedBySeccomp(underAuthdPolicy([] {
+    mmap(nullptr, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  })));
+}
+
+TEST(SeccompLogshipPolicy, MakesTcpSocketsOnly) {
+#ifdef BULWARK_UNDER_ASAN
+  GTEST_SKIP() << "not meaningful under AddressSanitizer";
+#endif
+  int status = underLogshipPolicy([] {
+    for (int family : {AF_INET, AF_INET6}) {
+      int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+      if (fd < 0) _exit(1);
+      close(fd);
+    }
+  });
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  EXPECT_TRUE(killedBySeccomp(underLogshipPolicy([] { socket(AF_UNIX, SOCK_STREAM, 0); })));
+  EXPECT_TRUE(killedBySeccomp(underLogshipPolicy([] { socket(AF_INET, SOCK_DGRAM, 0); })));
+  EXPECT_TRUE(killedBySeccomp(underLogshipPolicy([] { socket(AF_INET, SOCK_RAW, 1); })));
+  EXPECT_TRUE(killedBySeccomp(underLogshipPolicy([] { socket(AF_NETLINK, SOCK_RAW, 0); })));
+}
+
+TEST(SeccompLogshipPolicy, OpenExecForkPtraceSetuidAndExecMemoryKill) {
+  EXPECT_TRUE(killedBySeccomp(underLogshipPolicy([] { open("/etc/passwd", O_RDONLY); })));
+  EXPECT_TRUE(
+      killedBySeccomp(underLogshipPolicy([] { openat(AT_FDCWD, "/etc/passwd", O_RDONLY); })));
+  EXPECT_TRUE(killedBySeccomp(underLogshipPolicy([] {
+    char* const argv[] = {const_cast<char*>("/bin/sh"), nullptr};
+    execve("/bin/sh", argv, nullptr);
+  })));
+  EXPECT_TRUE(killedBySeccomp(underLogshipPolicy([] { syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0); })));
+  EXPECT_TRUE(killedBySeccomp(underLogshipPolicy([] { syscall(SYS_ptrace, 0, 0, 0, 0); })));
+  EXPECT_TRUE(killedBySeccomp(underLogshipPolicy([] { syscall(SYS_setuid, 0); })));
+  EXPECT_TRUE(killedBySeccomp(underLogshipPolicy([] { ioctl(0, 0x5401 /* TCGETS */, nullptr); })));
+  EXPECT_TRUE(killedBySeccomp(underLogshipPolicy([] {
     mmap(nullptr, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   })));
 }
