@@ -28,6 +28,15 @@ void EventLoop::remove(Token token) {
   entries_.erase(it);
 }
 
+void EventLoop::modify(Token token, std::uint32_t events) {
+  auto it = entries_.find(token);
+  if (it == entries_.end()) return;
+  epoll_event ev{};
+  ev.events = events;
+  ev.data.u64 = token;
+  if (epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, it->second.fd, &ev) != 0) std::abort();
+}
+
 void EventLoop::runOnce(int timeout_ms) {
   epoll_event events[64];
   int n = epoll_wait(epoll_.get(), events, 64, timeout_ms);

@@ -25,6 +25,8 @@ class EventLoop {
   EventLoop();
   Token add(int fd, std::uint32_t events, Handler handler);
   void remove(Token token);
+  // Changes the events a registered fd is watched for (e.g. adds EPOLLOUT).
+  void modify(Token token, std::uint32_t events);
   // Waits up to timeout_ms and dispatches ready handlers.
   void runOnce(int timeout_ms);
 

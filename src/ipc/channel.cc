@@ -52,8 +52,8 @@ Result<void> Channel::send(const Frame& f, int pass_fd) {
   return {};
 }
 
-Result<bool> Channel::trySend(const Frame& f) {
-  if (sendFrame(f, -1, MSG_DONTWAIT) >= 0) return true;
+Result<bool> Channel::trySend(const Frame& f, int pass_fd) {
+  if (sendFrame(f, pass_fd, MSG_DONTWAIT) >= 0) return true;
   if (errno == EAGAIN || errno == EWOULDBLOCK) return false;
   return fail(std::string("ipc send: ") + std::strerror(errno));
 }

@@ -67,9 +67,9 @@ class Channel {
   Result<void> sendMessage(const M& m, int pass_fd = -1) {
     return send(encodeFrame(m), pass_fd);
   }
-  // Like send() without an fd, but never blocks: false when the frame does
-  // not fit into the socket buffer now (the caller keeps it and tries later).
-  Result<bool> trySend(const Frame& f);
+  // Like send(), but never blocks: false when the frame does not fit into
+  // the socket buffer now (the caller keeps it and tries later).
+  Result<bool> trySend(const Frame& f, int pass_fd = -1);
   // Receives one frame. An error means EOF, an oversized frame or a bad fd
   // attachment; the caller treats the peer as hostile or gone.
   Result<Frame> receive();

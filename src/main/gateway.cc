@@ -175,7 +175,7 @@ Result<void> Gateway::startAuthd() {
   if (::ptrace(PTRACE_SEIZE, authd_pid_, nullptr, reinterpret_cast<void*>(PTRACE_O_EXITKILL)) != 0)
     spdlog::warn("cannot trace authd ({}): others could attach to it", std::strerror(errno));
   authd_ = ipc::Channel(std::move(pair->first), ipc::kMainAuthdCap);
-  loop_.add(authd_.fd(), EPOLLIN, [this](std::uint32_t) { onAuthdReadable(); });
+  authd_link_ = std::make_unique<AuthdLink>(authd_, loop_, [this] { onAuthdReadable(); });
   return {};
 }
 
@@ -221,6 +221,7 @@ void Gateway::run() {
   }
   audit_.record("gateway.stop", {{"tunnels", std::to_string(sessions_.size())}});
   for (auto& [_, w] : workers_) ::kill(w->pid, SIGTERM);
+  authd_link_.reset();
   authd_.close();
   ::kill(authd_pid_, SIGTERM);
   spdlog::info("stopped");
@@ -288,8 +289,8 @@ Result<void> Gateway::spawnWorker(UniqueFd client, const std::string& peer) {
   w->peer_ip = hostOf(peer);
   w->channel = ipc::Channel(std::move(to_main->first), ipc::kMainWorkerCap);
   w->token = loop_.add(w->channel.fd(), EPOLLIN, [this, id](std::uint32_t) { onWorkerReadable(id); });
-  authd_.send(ipc::encodeFrame(ipc::WorkerAttach{id, peer}), to_authd->first.get());
-  w->channel.sendMessage(workerInit());
+  authd_link_->post(ipc::encodeFrame(ipc::WorkerAttach{id, peer}), std::move(to_authd->first));
+  sendToWorker(*w, ipc::encodeFrame(workerInit()));
   worker_by_pid_[w->pid] = id;
   workers_[id] = std::move(w);
   spdlog::debug("worker {} pid {} serves {}", id, *pid, peer);
@@ -355,7 +356,8 @@ void Gateway::handOverFlow(WorkerRecord& w, const sockaddr_storage& from, sockle
     spdlog::error("DTLS flow for worker {}: {}", w.id, sock ? std::strerror(errno) : sock.error().message);
     return;
   }
-  w.channel.sendMessage(ipc::DtlsFlow{std::move(datagram)}, sock->get());
+  sendToWorker(w, ipc::encodeFrame(ipc::DtlsFlow{std::move(datagram)}), sock->get(),
+               /*droppable=*/true);
 }
 
 // ---- worker channel ----
@@ -401,7 +403,24 @@ void Gateway::killWorker(WorkerRecord& w, const std::string& why) {
 
 void Gateway::terminateWorker(WorkerRecord& w, const std::string& reason) {
   w.state = WorkerState::kClosing;
-  if (!w.channel.valid() || !w.channel.sendMessage(ipc::Terminate{reason})) ::kill(w.pid, SIGKILL);
+  if (!w.channel.valid() || !sendToWorker(w, ipc::encodeFrame(ipc::Terminate{reason})))
+    ::kill(w.pid, SIGKILL);
+}
+
+// main never blocks on a worker: one that does not read its channel (stuck
+// or compromised) would otherwise stall every other session. A full channel
+// drops a droppable frame (a forwarded DTLS hello: the client retries) and
+// otherwise kills the worker.
+bool Gateway::sendToWorker(WorkerRecord& w, const ipc::Frame& f, int pass_fd, bool droppable) {
+  auto sent = w.channel.trySend(f, pass_fd);
+  if (!sent) return false;  // gone: reaped soon
+  if (*sent) return true;
+  if (droppable) {
+    spdlog::warn("worker {} ({}) is not reading its channel; frame dropped", w.id, w.peer);
+    return false;
+  }
+  killWorker(w, "not reading its channel");
+  return false;
 }
 
 // ---- authd channel ----
@@ -481,7 +500,8 @@ void Gateway::openTunnel(WorkerRecord& w) {
     worker_by_app_id_[w.dtls_app_id] = w.id;
     app_id = toHex(w.dtls_app_id);
   }
-  w.channel.sendMessage(ipc::TunnelReady{s.id, pool::formatIpv4(*addr), app_id}, dev->fd.get());
+  sendToWorker(w, ipc::encodeFrame(ipc::TunnelReady{s.id, pool::formatIpv4(*addr), app_id}),
+               dev->fd.get());
   spdlog::info("tunnel up user={} session={} address={} dev={} peer={}", s.username, s.id,
                pool::formatIpv4(*addr), dev->name, w.peer);
   audit_.record("tunnel.start", {{"user", s.username}, {"session", std::to_string(s.id)},
@@ -492,7 +512,7 @@ void Gateway::openTunnel(WorkerRecord& w) {
 void Gateway::refuseTunnel(WorkerRecord& w, const std::string& reason) {
   spdlog::error("no tunnel for worker {} ({}): {}", w.id, w.peer, reason);
   w.state = WorkerState::kClosing;
-  w.channel.sendMessage(ipc::TunnelRefused{reason});
+  sendToWorker(w, ipc::encodeFrame(ipc::TunnelRefused{reason}));
 }
 
 void Gateway::endSession(std::uint64_t session_id) {
@@ -565,7 +585,7 @@ void Gateway::workerExited(WorkerRecord& w, int status) {
                                  {"dtls_bytes_out", std::to_string(w.stats.dtls_bytes_out)}});
   }
   if (w.token != 0) loop_.remove(w.token);
-  authd_.send(ipc::encodeFrame(ipc::WorkerGone{w.id}));
+  authd_link_->post(ipc::encodeFrame(ipc::WorkerGone{w.id}));
   if (!w.dtls_app_id.empty()) worker_by_app_id_.erase(w.dtls_app_id);
   std::optional<std::uint64_t> session = w.session_id;
   std::uint64_t id = w.id;
@@ -605,7 +625,7 @@ Result<unsigned> Gateway::disconnectSession(std::uint64_t session_id) {
   if (!sessions_.contains(session_id)) return fail("no session " + std::to_string(session_id));
   audit_.record("admin.disconnect", {{"session", std::to_string(session_id)},
                                      {"user", sessions_[session_id].username}});
-  authd_.send(ipc::encodeFrame(ipc::RevokeSession{session_id}));
+  authd_link_->post(ipc::encodeFrame(ipc::RevokeSession{session_id}));
   endSession(session_id);
   return 1u;
 }
@@ -615,7 +635,7 @@ Result<unsigned> Gateway::disconnectUser(const std::string& username) {
   for (const auto& [id, s] : sessions_)
     if (s.username == username) ids.push_back(id);
   audit_.record("admin.disconnect", {{"user", username}, {"sessions", std::to_string(ids.size())}});
-  authd_.send(ipc::encodeFrame(ipc::RevokeUser{username}));
+  authd_link_->post(ipc::encodeFrame(ipc::RevokeUser{username}));
   for (auto id : ids) endSession(id);
   return static_cast<unsigned>(ids.size());
 }
@@ -623,7 +643,7 @@ Result<unsigned> Gateway::disconnectUser(const std::string& username) {
 nlohmann::json Gateway::listBans() { return bans_.toJson(std::chrono::steady_clock::now()); }
 
 Result<unsigned> Gateway::clearBan(const std::string& key) {
-  if (!authd_.send(ipc::encodeFrame(ipc::ClearBan{key}))) return fail("authd unreachable");
+  if (!authd_link_->post(ipc::encodeFrame(ipc::ClearBan{key}))) return fail("authd unreachable");
   audit_.record("admin.unban", {{"key", key}});
   return bans_.remove(key);
 }
@@ -662,7 +682,7 @@ Result<void> Gateway::loadMitigationPolicy() {
 
 void Gateway::sendPolicyToAuthd() {
   const auto& p = policy_.active();
-  authd_.send(ipc::encodeFrame(
+  authd_link_->post(ipc::encodeFrame(
       ipc::PolicyUpdate{p.disable_new_logins, p.disable_password_only, p.disable_totp}));
 }
 
@@ -724,7 +744,7 @@ Result<nlohmann::json> Gateway::refuseReload(const std::string& by, const std::s
 void Gateway::sendAuthSettings() {
   const auto& t = cfg_.timeouts;
   const auto& a = cfg_.auth;
-  (void)authd_.send(ipc::encodeFrame(ipc::AuthSettings{
+  authd_link_->post(ipc::encodeFrame(ipc::AuthSettings{
       t.cookie, t.session, cfg_.server.max_sessions_per_user, a.mfa_required, a.max_failures,
       a.backoff, a.backoff_max}));
 }

@@ -22,6 +22,7 @@
 #include "ipc/channel.h"
 #include "ipc/main_authd.h"
 #include "main/audit_trail.h"
+#include "main/authd_link.h"
 #include "main/ban_list.h"
 #include "main/control_server.h"
 #include "main/worker_record.h"
@@ -71,6 +72,7 @@ class Gateway : public ControlHandler {
   void endSession(std::uint64_t session_id);
   void terminateWorker(WorkerRecord& w, const std::string& reason);
   void killWorker(WorkerRecord& w, const std::string& why);
+  bool sendToWorker(WorkerRecord& w, const ipc::Frame& f, int pass_fd = -1, bool droppable = false);
   WorkerRecord* findWorker(std::uint64_t id);
   void recordAudit(const ipc::AuditEvent& e);
   Result<void> loadMitigationPolicy();
@@ -95,6 +97,7 @@ class Gateway : public ControlHandler {
   UniqueFd udp_;
   UniqueFd signal_fd_;
   ipc::Channel authd_;
+  std::unique_ptr<AuthdLink> authd_link_;  // main -> authd, never blocks
   pid_t authd_pid_ = -1;
   std::unique_ptr<ControlServer> control_;
   pool::IpPool pool_;
