@@ -30,17 +30,20 @@ VerifyReport verifyAuditLog(std::string_view text, std::optional<std::uint64_t> 
     std::string_view line = text.substr(0, nl);
     text.remove_prefix(nl + 1);
     auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded() || !j.is_object() || !j.contains("seq") || !j["seq"].is_number_unsigned() ||
-        !j.contains("prev") || !j["prev"].is_string() || !j.contains("event") ||
-        !j["event"].is_string() || !j.contains("ts") || !j["ts"].is_string())
+    if (j.is_discarded() || !j.is_object() || !j.contains("seq") ||
+        !j["seq"].is_number_unsigned() || !j.contains("prev") || !j["prev"].is_string() ||
+        !j.contains("event") || !j["event"].is_string() || !j.contains("ts") ||
+        !j["ts"].is_string())
       return broken(r, lineno, 0, "not an audit record (bad JSON or missing seq/ts/event/prev)");
     std::uint64_t seq = j["seq"].get<std::uint64_t>();
     if (seq != prev_seq + 1)
       return broken(r, lineno, seq,
-                    "sequence jumps from " + std::to_string(prev_seq) + " to " + std::to_string(seq) +
-                        ": records deleted, inserted or reordered");
+                    "sequence jumps from " + std::to_string(prev_seq) + " to " +
+                        std::to_string(seq) + ": records deleted, inserted or reordered");
     if (j["prev"].get<std::string>() != prev_hash)
-      return broken(r, lineno, seq, "prev does not match the hash of the line before: a record was edited, deleted or reordered");
+      return broken(r, lineno, seq,
+                    "prev does not match the hash of the line before: a record was edited, deleted "
+                    "or reordered");
     prev_hash = lineHash(line);
     prev_seq = seq;
     ++r.records;

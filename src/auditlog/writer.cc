@@ -14,7 +14,7 @@ namespace {
 constexpr off_t kTailBytes = 64 * 1024;
 
 Result<std::string> readTail(int fd) {
-  struct stat st{};
+  struct stat st {};
   if (::fstat(fd, &st) != 0) return fail(std::string("fstat: ") + std::strerror(errno));
   off_t start = st.st_size > kTailBytes ? st.st_size - kTailBytes : 0;
   std::string tail(static_cast<std::size_t>(st.st_size - start), '\0');
@@ -64,7 +64,8 @@ Result<std::string> AuditWriter::append(std::string_view event, Fields fields) {
   std::string out = line + "\n";
   ssize_t n = ::write(fd_.get(), out.data(), out.size());
   if (n != static_cast<ssize_t>(out.size()))
-    return fail(std::string("audit write failed: ") + (n < 0 ? std::strerror(errno) : "short write"));
+    return fail(std::string("audit write failed: ") +
+                (n < 0 ? std::strerror(errno) : "short write"));
   ::fdatasync(fd_.get());
   seq_ = r.seq;
   hash_ = lineHash(line);

@@ -101,10 +101,11 @@ void AuthdServer::applySettings(const ipc::AuthSettings& s) {
   policy_.throttle.initial = std::chrono::seconds(s.backoff);
   policy_.throttle.max = std::chrono::seconds(s.backoff_max);
   throttle_.setPolicy(policy_.throttle);
-  spdlog::info("settings reloaded: mfa {}, max_failures {}, backoff {}-{} s, cookie grace {} s, "
-               "session lifetime {} s, max per user {}",
-               s.mfa_required ? "required" : "optional", s.max_failures, s.backoff,
-               s.backoff_max, s.cookie_grace, s.session_lifetime, s.max_per_user);
+  spdlog::info(
+      "settings reloaded: mfa {}, max_failures {}, backoff {}-{} s, cookie grace {} s, "
+      "session lifetime {} s, max per user {}",
+      s.mfa_required ? "required" : "optional", s.max_failures, s.backoff, s.backoff_max,
+      s.cookie_grace, s.session_lifetime, s.max_per_user);
 }
 
 void AuthdServer::attachWorker(ipc::Frame& frame) {
@@ -119,9 +120,8 @@ void AuthdServer::attachWorker(ipc::Frame& frame) {
   peer->peer_address = addressOfPeer(m->peer);
   peer->channel = ipc::Channel(std::move(frame.fd), ipc::kWorkerAuthdCap);
   std::uint64_t id = m->worker_id;
-  peer->token = loop_.add(peer->channel.fd(), EPOLLIN, [this, id](std::uint32_t) {
-    onWorkerReadable(id);
-  });
+  peer->token =
+      loop_.add(peer->channel.fd(), EPOLLIN, [this, id](std::uint32_t) { onWorkerReadable(id); });
   workers_[id] = std::move(peer);
 }
 
@@ -136,8 +136,7 @@ void AuthdServer::dropWorker(std::uint64_t worker_id, const char* why) {
 }
 
 void AuthdServer::violation(WorkerPeer& p, const std::string& why) {
-  spdlog::warn("worker {} ({}) broke the authd protocol: {}; killing it", p.worker_id, p.peer,
-               why);
+  spdlog::warn("worker {} ({}) broke the authd protocol: {}; killing it", p.worker_id, p.peer, why);
   audit("worker.protocol_violation", "", &p, why);
   sendToMain(ipc::encodeFrame(ipc::KillWorker{p.worker_id}));
   dropWorker(p.worker_id, "protocol violation");
@@ -160,8 +159,8 @@ void AuthdServer::onWorkerReadable(std::uint64_t worker_id) {
   }
   if (frame->fd) return violation(p, "unexpected fd");
   auto type = static_cast<WorkerAuthdType>(frame->type);
-  if (!permitted(p, type)) return violation(p, "message " + std::to_string(frame->type) +
-                                                   " not permitted in this state");
+  if (!permitted(p, type))
+    return violation(p, "message " + std::to_string(frame->type) + " not permitted in this state");
   switch (type) {
     case WorkerAuthdType::kSignRequest:
       return answerSign(p, *frame);
@@ -183,7 +182,8 @@ void AuthdServer::answerSign(WorkerPeer& p, const ipc::Frame& f) {
   if (!req) return violation(p, req.error().message);
   ++p.signatures;
   auto sig = signer_.sign(*req);
-  if (!sig) spdlog::warn("worker {} ({}): sign refused: {}", p.worker_id, p.peer, sig.error().message);
+  if (!sig)
+    spdlog::warn("worker {} ({}): sign refused: {}", p.worker_id, p.peer, sig.error().message);
   ipc::SignReply reply{sig.has_value(), sig ? *sig : std::string()};
   if (!p.channel.send(ipc::encodeFrame(reply))) dropWorker(p.worker_id, "send failed");
 }

@@ -75,15 +75,16 @@ void AuthdServer::countFailure(WorkerPeer& p, const std::string& user, const cha
     spdlog::warn("back-off {} for {}s after {} failures", logSafe(key), block.count(), failures);
     audit("login.lockout", key.starts_with("user:") ? user : "", &p,
           key + " blocked for " + std::to_string(block.count()) + "s");
-    sendToMain(ipc::encodeFrame(ipc::BanUpdate{key, failures,
-                                               static_cast<std::uint32_t>(block.count())}));
+    sendToMain(
+        ipc::encodeFrame(ipc::BanUpdate{key, failures, static_cast<std::uint32_t>(block.count())}));
   }
 }
 
 ipc::AuthReply AuthdServer::completeLogin(WorkerPeer& p, const std::string& user) {
   auto issued = sessions_.issue(user, auth::Clock::now());
   if (!issued) {
-    spdlog::warn("login refused user={} peer={}: {}", logSafe(user), p.peer, issued.error().message);
+    spdlog::warn("login refused user={} peer={}: {}", logSafe(user), p.peer,
+                 issued.error().message);
     audit("login.refused", user, &p, issued.error().message);
     return reply(ipc::AuthOutcome::kRefused, "Login refused: " + issued.error().message + ".");
   }

@@ -1,12 +1,12 @@
 #include "config/config.h"
 
 #include <arpa/inet.h>
+#include <toml++/toml.h>
 
 #include <fstream>
 #include <functional>
 #include <map>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace bulwark::config {
 namespace {
@@ -100,13 +100,15 @@ Result<std::pair<std::string, std::uint16_t>> parseEndpoint(std::string_view s) 
     port = std::string(s.substr(close + 2));
   } else {
     auto colon = s.rfind(':');
-    if (colon == std::string_view::npos) return fail("'" + std::string(s) + "' is not address:port");
+    if (colon == std::string_view::npos)
+      return fail("'" + std::string(s) + "' is not address:port");
     host = std::string(s.substr(0, colon));
     port = std::string(s.substr(colon + 1));
   }
   if (auto ip = ipLiteral(host); !ip) return fail(ip.error());
-  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
-      std::stoul(port) == 0 || std::stoul(port) > 65535)
+  if (port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos || std::stoul(port) == 0 ||
+      std::stoul(port) > 65535)
     return fail("'" + port + "' is not a port");
   return std::pair{host, static_cast<std::uint16_t>(std::stoul(port))};
 }
@@ -145,7 +147,8 @@ std::map<std::string, Section> schema(Config& c) {
   return {
       {"server",
        {{{"listen", checkedStringKey(s.listen, ipLiteral)},
-         {"port", [&s](const toml::node& node, const std::string& key) -> Result<void> {
+         {"port",
+          [&s](const toml::node& node, const std::string& key) -> Result<void> {
             unsigned p = 0;
             if (auto r = uintKey(p, 1, 65535)(node, key); !r) return r;
             s.port = static_cast<std::uint16_t>(p);
@@ -163,7 +166,8 @@ std::map<std::string, Section> schema(Config& c) {
          {"dtls", boolKey(s.dtls)},
          {"state_dir", stringKey(s.state_dir)}}}},
       {"network",
-       {{{"pool", [&n](const toml::node& node, const std::string& key) -> Result<void> {
+       {{{"pool",
+          [&n](const toml::node& node, const std::string& key) -> Result<void> {
             if (!node.is_string()) return typeError(key, "a string like \"192.168.99.0/24\"");
             auto cidr = parseIpv4Cidr(node.value<std::string>().value_or(""));
             if (!cidr) return fail(key + ": " + cidr.error().message);
@@ -188,7 +192,8 @@ std::map<std::string, Section> schema(Config& c) {
       {"integrity", {{{"release_pubkey", stringKey(c.integrity.release_pubkey)}}}},
       {"audit",
        {{{"file", stringKey(c.audit.file)},
-         {"syslog", [&c](const toml::node& node, const std::string& key) -> Result<void> {
+         {"syslog",
+          [&c](const toml::node& node, const std::string& key) -> Result<void> {
             if (!node.is_string()) return typeError(key, "a string like \"192.0.2.10:514\"");
             std::string text = node.value<std::string>().value_or("");
             if (text.empty()) {
@@ -209,7 +214,8 @@ std::map<std::string, Section> schema(Config& c) {
          {"syslog_server_name", checkedStringKey(c.audit.syslog_server_name, serverName)}}}},
       {"auth",
        {{{"totp_file", stringKey(a.totp_file)},
-         {"mfa", [&a](const toml::node& node, const std::string& key) -> Result<void> {
+         {"mfa",
+          [&a](const toml::node& node, const std::string& key) -> Result<void> {
             auto v = node.value<std::string>();
             if (!node.is_string() || (*v != "optional" && *v != "required"))
               return typeError(key, "\"optional\" or \"required\"");
@@ -228,7 +234,8 @@ Result<void> applySection(const toml::table& table, Section& section, const std:
     std::string key(k.str());
     auto it = section.keys.find(key);
     if (it == section.keys.end()) return fail(loc.at(node) + "unknown key " + name + "." + key);
-    if (auto r = it->second(node, name + "." + key); !r) return fail(loc.at(node) + r.error().message);
+    if (auto r = it->second(node, name + "." + key); !r)
+      return fail(loc.at(node) + r.error().message);
   }
   return {};
 }
@@ -288,11 +295,13 @@ std::string NetworkConfig::netmask() const { return formatNetmask(pool_prefix); 
 
 Result<std::pair<std::uint32_t, unsigned>> parseIpv4Cidr(std::string_view text) {
   auto slash = text.find('/');
-  if (slash == std::string_view::npos) return fail("'" + std::string(text) + "' is not address/prefix");
+  if (slash == std::string_view::npos)
+    return fail("'" + std::string(text) + "' is not address/prefix");
   std::string addr(text.substr(0, slash));
   std::string len(text.substr(slash + 1));
   in_addr a{};
-  if (inet_pton(AF_INET, addr.c_str(), &a) != 1) return fail("'" + addr + "' is not an IPv4 address");
+  if (inet_pton(AF_INET, addr.c_str(), &a) != 1)
+    return fail("'" + addr + "' is not an IPv4 address");
   if (len.empty() || len.size() > 2 || len.find_first_not_of("0123456789") != std::string::npos)
     return fail("'" + len + "' is not a prefix length");
   unsigned prefix = static_cast<unsigned>(std::stoul(len));

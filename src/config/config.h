@@ -29,7 +29,7 @@ struct ServerConfig {
   std::string worker_group;
   std::string runtime_dir = "/run/bulwark";
   std::string admin_group;
-  bool dtls = true;  // UDP on the same port; PSK-NEGOTIATE DTLS 1.2
+  bool dtls = true;                            // UDP on the same port; PSK-NEGOTIATE DTLS 1.2
   std::string state_dir = "/var/lib/bulwark";  // persisted mitigation policy
 };
 
@@ -55,10 +55,10 @@ struct TimeoutConfig {
 
 struct AuthConfig {
   std::string totp_file = "/etc/bulwark/totp";
-  bool mfa_required = false;     // mfa = "required": users without TOTP cannot log in
-  unsigned max_failures = 5;     // failures before the back-off starts (per account, per address)
-  unsigned backoff = 30;         // first back-off, seconds; doubles per further failure
-  unsigned backoff_max = 900;    // longest back-off, seconds
+  bool mfa_required = false;   // mfa = "required": users without TOTP cannot log in
+  unsigned max_failures = 5;   // failures before the back-off starts (per account, per address)
+  unsigned backoff = 30;       // first back-off, seconds; doubles per further failure
+  unsigned backoff_max = 900;  // longest back-off, seconds
 };
 
 struct AuditConfig {

@@ -17,11 +17,11 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <fstream>
-#include <optional>
 #include <iostream>
+#include <optional>
 
-#include "config/config.h"
 #include "auditlog/verify.h"
+#include "config/config.h"
 #include "ctl/control_client.h"
 #include "ctl/totp_commands.h"
 #include "ctl/user_commands.h"
@@ -105,7 +105,8 @@ int printStatus(const json& s) {
   std::printf("connections: %zu\ntunnels: %u\n", s["connections"].get<std::size_t>(),
               s["tunnels"].get<unsigned>());
   if (s.contains("config"))
-    std::printf("configuration: %s (generation %u)\n", s["config"]["file"].get<std::string>().c_str(),
+    std::printf("configuration: %s (generation %u)\n",
+                s["config"]["file"].get<std::string>().c_str(),
                 s["config"]["generation"].get<unsigned>());
   const json& m = s["mitigation"];
   if (m["version"].get<std::uint64_t>() == 0) {
@@ -115,15 +116,18 @@ int printStatus(const json& s) {
   std::printf("mitigation policy: version %llu (%s)\n",
               static_cast<unsigned long long>(m["version"].get<std::uint64_t>()),
               m["reason"].get<std::string>().c_str());
-  for (const char* k : {"disable_new_logins", "disable_dtls", "disable_password_only", "disable_totp"})
+  for (const char* k :
+       {"disable_new_logins", "disable_dtls", "disable_password_only", "disable_totp"})
     if (m[k].get<bool>()) std::printf("  %s\n", k);
-  for (const auto& path : m["blocked_paths"]) std::printf("  blocked path %s\n", path.get<std::string>().c_str());
+  for (const auto& path : m["blocked_paths"])
+    std::printf("  blocked path %s\n", path.get<std::string>().c_str());
   return 0;
 }
 
 int printReload(const json& r) {
   std::string changed;
-  for (const auto& k : r["changed"]) changed += (changed.empty() ? "" : ", ") + k.get<std::string>();
+  for (const auto& k : r["changed"])
+    changed += (changed.empty() ? "" : ", ") + k.get<std::string>();
   std::printf("configuration reloaded (generation %u): %s\n", r["generation"].get<unsigned>(),
               changed.empty() ? "nothing changed" : ("changed " + changed).c_str());
   return 0;
@@ -143,9 +147,9 @@ int verifyAudit(const std::string& file, std::optional<std::uint64_t> last_seq) 
                 static_cast<unsigned long long>(r.records));
     return 1;
   }
-  std::printf("OK: %llu records, last seq %llu, last hash %s\n",
-              static_cast<unsigned long long>(r.records), static_cast<unsigned long long>(r.last_seq),
-              r.last_hash.empty() ? "-" : r.last_hash.c_str());
+  std::printf(
+      "OK: %llu records, last seq %llu, last hash %s\n", static_cast<unsigned long long>(r.records),
+      static_cast<unsigned long long>(r.last_seq), r.last_hash.empty() ? "-" : r.last_hash.c_str());
   return 0;
 }
 
@@ -155,9 +159,11 @@ void noteAdminAction(Paths p, const std::string& event, const std::string& user)
     auto cfg = bulwark::config::loadConfig(p.config);
     if (cfg) p.socket = cfg->server.runtime_dir + "/control.sock";
   }
-  auto r = bulwark::ctl::callGateway(p.socket, json{{"cmd", "admin_action"}, {"event", event}, {"user", user}});
+  auto r = bulwark::ctl::callGateway(
+      p.socket, json{{"cmd", "admin_action"}, {"event", event}, {"user", user}});
   if (!r || !(*r).value("ok", false))
-    std::fprintf(stderr, "(gateway not reachable: %s not recorded in its audit log)\n", event.c_str());
+    std::fprintf(stderr, "(gateway not reachable: %s not recorded in its audit log)\n",
+                 event.c_str());
 }
 
 int call(const Paths& p, const json& request, bool as_json) {
@@ -179,8 +185,9 @@ int call(const Paths& p, const json& request, bool as_json) {
   }
   if (reply->contains("reload") && !as_json) return printReload((*reply)["reload"]);
   if (reply->contains("mitigation") && !as_json) {
-    std::printf("mitigation policy version %llu applied\n",
-                static_cast<unsigned long long>((*reply)["mitigation"]["version"].get<std::uint64_t>()));
+    std::printf(
+        "mitigation policy version %llu applied\n",
+        static_cast<unsigned long long>((*reply)["mitigation"]["version"].get<std::uint64_t>()));
     return 0;
   }
   if (as_json) {
@@ -208,11 +215,13 @@ int main(int argc, char** argv) {
   auto* sessions = app.add_subcommand("sessions", "list active sessions");
   sessions->add_flag("--json", as_json, "print JSON");
 
-  auto* disconnect = app.add_subcommand("disconnect", "end a session (or all of a user's) and revoke its cookie");
+  auto* disconnect =
+      app.add_subcommand("disconnect", "end a session (or all of a user's) and revoke its cookie");
   std::uint64_t session_id = 0;
   std::string disconnect_user;
   auto* id_opt = disconnect->add_option("id", session_id, "session id (from `sessions`)");
-  auto* user_opt = disconnect->add_option("--user", disconnect_user, "end every session of this user");
+  auto* user_opt =
+      disconnect->add_option("--user", disconnect_user, "end every session of this user");
   id_opt->excludes(user_opt);
   disconnect->add_flag("--json", as_json, "print JSON");
 
@@ -250,11 +259,13 @@ int main(int argc, char** argv) {
   mitigation->require_subcommand(1);
   std::string policy_file;
   auto* apply = mitigation->add_subcommand("apply", "apply a signed policy at once (no restart)");
-  apply->add_option("file", policy_file, "policy signed with bulwark-release sign-policy")->required();
+  apply->add_option("file", policy_file, "policy signed with bulwark-release sign-policy")
+      ->required();
 
   auto* audit = app.add_subcommand("audit", "the hash-chained audit log");
   audit->require_subcommand(1);
-  auto* audit_verify = audit->add_subcommand("verify", "check the chain; name the first broken record");
+  auto* audit_verify =
+      audit->add_subcommand("verify", "check the chain; name the first broken record");
   std::string audit_file;
   std::uint64_t audit_last_seq = 0;
   audit_verify->add_option("file", audit_file, "audit log file")->required();
@@ -280,7 +291,8 @@ int main(int argc, char** argv) {
   }
   if (disconnect->parsed()) {
     if (!resolvePaths(paths, true, false)) return 1;
-    if (user_opt->count() > 0) return call(paths, json{{"cmd", "disconnect"}, {"user", disconnect_user}}, as_json);
+    if (user_opt->count() > 0)
+      return call(paths, json{{"cmd", "disconnect"}, {"user", disconnect_user}}, as_json);
     if (id_opt->count() == 0) {
       std::fprintf(stderr, "bulwarkctl: disconnect needs a session id or --user NAME\n");
       return 2;
@@ -288,7 +300,8 @@ int main(int argc, char** argv) {
     return call(paths, json{{"cmd", "disconnect"}, {"id", session_id}}, as_json);
   }
   if (audit_verify->parsed())
-    return verifyAudit(audit_file, last_seq_opt->count() > 0 ? std::optional(audit_last_seq) : std::nullopt);
+    return verifyAudit(audit_file,
+                       last_seq_opt->count() > 0 ? std::optional(audit_last_seq) : std::nullopt);
   if (status->parsed()) {
     if (!resolvePaths(paths, true, false)) return 1;
     return call(paths, json{{"cmd", "status"}}, as_json);
@@ -317,9 +330,10 @@ int main(int argc, char** argv) {
   }
   if (unban->parsed()) {
     if (!resolvePaths(paths, true, false)) return 1;
-    std::string key = unban_all ? "*" : !unban_user.empty() ? "user:" + unban_user
-                                 : !unban_addr.empty()     ? "addr:" + unban_addr
-                                                           : "";
+    std::string key = unban_all             ? "*"
+                      : !unban_user.empty() ? "user:" + unban_user
+                      : !unban_addr.empty() ? "addr:" + unban_addr
+                                            : "";
     if (key.empty()) {
       std::fprintf(stderr, "bulwarkctl: unban needs --user NAME, --addr IP or --all\n");
       return 2;
@@ -338,7 +352,8 @@ int main(int argc, char** argv) {
   if (rc == 0 && changes) noteAdminAction(paths, "user." + user_cmd.verb, user_cmd.name);
   if (rc == 0 && user_cmd.verb == "unlock") {
     // Lift the login back-off too, if a gateway is running.
-    auto r = bulwark::ctl::callGateway(paths.socket, json{{"cmd", "unban"}, {"key", "user:" + user_cmd.name}});
+    auto r = bulwark::ctl::callGateway(paths.socket,
+                                       json{{"cmd", "unban"}, {"key", "user:" + user_cmd.name}});
     if (r && (*r).value("ok", false))
       std::printf("login back-off of %s lifted\n", user_cmd.name.c_str());
     else

@@ -25,8 +25,7 @@ ssize_t Channel::sendFrame(const Frame& f, int pass_fd, int flags) {
   // A frame over the cap is our own bug, not the peer's: abort.
   if (f.payload.size() > cap_) std::abort();
   std::byte hdr[kTypeBytes] = {std::byte(f.type >> 8), std::byte(f.type & 0xff)};
-  iovec iov[2] = {{hdr, kTypeBytes},
-                  {const_cast<std::byte*>(f.payload.data()), f.payload.size()}};
+  iovec iov[2] = {{hdr, kTypeBytes}, {const_cast<std::byte*>(f.payload.data()), f.payload.size()}};
   msghdr msg{};
   msg.msg_iov = iov;
   msg.msg_iovlen = f.payload.empty() ? 1 : 2;
@@ -90,7 +89,8 @@ Result<Frame> Channel::receive() {
     }
   }
   if (fd_count > 1) return fail("ipc: more than one fd attached");
-  if ((msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0) return fail("ipc: frame over the channel cap");
+  if ((msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0)
+    return fail("ipc: frame over the channel cap");
   auto f = parseFrame(std::span(buf.data(), static_cast<std::size_t>(n)), cap_);
   if (!f) return f;
   f->fd = std::move(passed);

@@ -10,7 +10,7 @@ inline constexpr std::size_t kMainWorkerCap = 64 * 1024;  // WorkerInit carries 
 inline constexpr std::size_t kWorkerAuthdCap = 4 * 1024;
 inline constexpr std::size_t kMainAuthdCap = 4 * 1024;
 inline constexpr std::size_t kMainLogshipCap = 64 * 1024;  // one syslog frame per datagram
-inline constexpr std::size_t kCtlCap = 8 * 1024 * 1024;  // `sessions` of ~10k tunnels
+inline constexpr std::size_t kCtlCap = 8 * 1024 * 1024;    // `sessions` of ~10k tunnels
 
 inline constexpr std::size_t kMaxUsername = 256;
 inline constexpr std::size_t kMaxPassword = 1024;

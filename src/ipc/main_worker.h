@@ -38,12 +38,12 @@ struct WorkerInit {
   std::uint32_t idle_timeout_seconds = 0;     // 0 = none
   std::uint32_t session_timeout_seconds = 0;  // 0 = none
   std::uint32_t auth_timeout_seconds = 120;
-  std::string netmask;                      // of the pool, e.g. 255.255.255.0
-  std::vector<std::string> dns;             // IPv4/IPv6 literals
+  std::string netmask;           // of the pool, e.g. 255.255.255.0
+  std::vector<std::string> dns;  // IPv4/IPv6 literals
   std::string default_domain;
-  std::vector<std::string> split_include;   // "10.0.0.0/255.0.0.0"; empty = full tunnel
+  std::vector<std::string> split_include;  // "10.0.0.0/255.0.0.0"; empty = full tunnel
   std::string banner;
-  std::uint32_t dtls_port = 0;  // 0: DTLS not offered
+  std::uint32_t dtls_port = 0;             // 0: DTLS not offered
   std::vector<std::string> blocked_paths;  // mitigation policy: answered 403
   void encode(Writer& w) const;
   static Result<WorkerInit> decode(Reader& r);
@@ -83,8 +83,8 @@ struct Terminate {
 
 struct Stats {
   static constexpr auto kType = MainWorkerType::kStats;
-  std::uint64_t bytes_in = 0;   // from the client into the gateway (both channels)
-  std::uint64_t bytes_out = 0;  // from the gateway to the client (both channels)
+  std::uint64_t bytes_in = 0;        // from the client into the gateway (both channels)
+  std::uint64_t bytes_out = 0;       // from the gateway to the client (both channels)
   std::uint64_t dtls_bytes_in = 0;   // the part of bytes_in that came over DTLS
   std::uint64_t dtls_bytes_out = 0;  // the part of bytes_out sent over DTLS
   void encode(Writer& w) const;
@@ -92,11 +92,11 @@ struct Stats {
 };
 
 enum class CloseReason : std::uint8_t {
-  kClientLogout = 1,   // CSTP DISCONNECT 0xb0: cookie revoked
-  kConnectionLost = 2, // TLS closed/failed: session kept for reconnect
-  kTerminated = 3,     // main asked
-  kIdle = 4,           // idle timeout: session ended
-  kProtocolError = 5,  // bad CSTP frame from the client
+  kClientLogout = 1,    // CSTP DISCONNECT 0xb0: cookie revoked
+  kConnectionLost = 2,  // TLS closed/failed: session kept for reconnect
+  kTerminated = 3,      // main asked
+  kIdle = 4,            // idle timeout: session ended
+  kProtocolError = 5,   // bad CSTP frame from the client
 };
 
 struct TunnelClosed {

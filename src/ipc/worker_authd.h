@@ -64,9 +64,9 @@ struct AuthPassword {
 };
 
 enum class AuthOutcome : std::uint8_t {
-  kSuccess = 1,  // cookie set
-  kRetry = 2,    // show the form again with message
-  kDenied = 3,   // give up: HTTP 401
+  kSuccess = 1,       // cookie set
+  kRetry = 2,         // show the form again with message
+  kDenied = 3,        // give up: HTTP 401
   kSecondFactor = 4,  // password accepted; show the one-time-code form with message
   kRefused = 5,       // refused for a reason the user should read: show message, end
 };

@@ -80,8 +80,8 @@ json answerControlRequest(std::string_view request, ControlHandler& handler, uid
     if (!req.contains("event") || !req["event"].is_string() || !req.contains("user") ||
         !req["user"].is_string())
       return errorReply("admin_action needs \"event\" and \"user\"");
-    auto r = handler.noteAdminAction(req["event"].get<std::string>(), req["user"].get<std::string>(),
-                                     peer_uid);
+    auto r = handler.noteAdminAction(req["event"].get<std::string>(),
+                                     req["user"].get<std::string>(), peer_uid);
     if (!r) return errorReply(r.error().message);
     return json{{"ok", true}};
   }

@@ -10,7 +10,8 @@
 //   {"cmd":"bans"}                        -> {"ok":true,"bans":[...]}
 //   {"cmd":"unban","key":"user:alice"}    -> {"ok":true,"cleared":N}  ("addr:IP", "*" = all)
 //   {"cmd":"mitigation","policy":"..."}   -> {"ok":true,"mitigation":{...}} (signed policy text)
-//   {"cmd":"status"}                      -> {"ok":true,"status":{...,"mitigation":{...},"audit":{...}}}
+//   {"cmd":"status"}                      ->
+//   {"ok":true,"status":{...,"mitigation":{...},"audit":{...}}}
 //   {"cmd":"reload"}                      -> {"ok":true,"reload":{"changed":[...],"generation":N}}
 //                                            (re-reads the config file; all or nothing)
 //   {"cmd":"admin_action","event":"user.add","user":"bob"} -> {"ok":true} (audited with the uid)

@@ -4,19 +4,19 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <netinet/in.h>
+#include <openssl/rand.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/ptrace.h>
 #include <sys/signalfd.h>
-#include <sys/stat.h>
 #include <sys/socket.h>
-#include <openssl/rand.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
-#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -155,15 +155,26 @@ Result<void> Gateway::start() {
 Result<void> Gateway::startAuthd() {
   auto pair = ipc::makeChannelPair();
   if (!pair) return fail(pair.error());
-  std::vector<std::string> args = {
-      "--cert", cfg_.server.cert, "--key", cfg_.server.key, "--users", cfg_.server.users_file,
-      "--cookie-grace", std::to_string(cfg_.timeouts.cookie),
-      "--session-lifetime", std::to_string(cfg_.timeouts.session),
-      "--max-per-user", std::to_string(cfg_.server.max_sessions_per_user),
-      "--totp", cfg_.auth.totp_file,
-      "--max-failures", std::to_string(cfg_.auth.max_failures),
-      "--backoff", std::to_string(cfg_.auth.backoff),
-      "--backoff-max", std::to_string(cfg_.auth.backoff_max)};
+  std::vector<std::string> args = {"--cert",
+                                   cfg_.server.cert,
+                                   "--key",
+                                   cfg_.server.key,
+                                   "--users",
+                                   cfg_.server.users_file,
+                                   "--cookie-grace",
+                                   std::to_string(cfg_.timeouts.cookie),
+                                   "--session-lifetime",
+                                   std::to_string(cfg_.timeouts.session),
+                                   "--max-per-user",
+                                   std::to_string(cfg_.server.max_sessions_per_user),
+                                   "--totp",
+                                   cfg_.auth.totp_file,
+                                   "--max-failures",
+                                   std::to_string(cfg_.auth.max_failures),
+                                   "--backoff",
+                                   std::to_string(cfg_.auth.backoff),
+                                   "--backoff-max",
+                                   std::to_string(cfg_.auth.backoff_max)};
   if (cfg_.auth.mfa_required) args.push_back("--mfa-required");
   if (debug_) args.push_back("--debug");
   auto pid = privsep::spawnProcess(exe_dir_ + "/bulwark-authd", args, {{pair->second.get(), 3}});
@@ -188,7 +199,8 @@ Result<void> Gateway::openListener() {
   if (::bind(listener_.get(), addr->address(), addr->length) != 0)
     return fail("bind " + cfg_.server.listen + ":" + std::to_string(cfg_.server.port) + ": " +
                 std::strerror(errno));
-  if (::listen(listener_.get(), 512) != 0) return fail(std::string("listen: ") + std::strerror(errno));
+  if (::listen(listener_.get(), 512) != 0)
+    return fail(std::string("listen: ") + std::strerror(errno));
   loop_.add(listener_.get(), EPOLLIN, [this](std::uint32_t) { onAccept(); });
   return cfg_.server.dtls ? openUdpListener() : Result<void>{};
 }
@@ -213,8 +225,10 @@ void Gateway::run() {
   spdlog::info("listening on {}:{}, pool {}/{}, gateway {}", cfg_.server.listen, cfg_.server.port,
                pool::formatIpv4(cfg_.network.pool_network), cfg_.network.pool_prefix,
                pool::formatIpv4(pool_.gateway()));
-  audit_.record("gateway.start", {{"pid", std::to_string(::getpid())}, {"config", config_path_},
-                                  {"mitigation_version", std::to_string(policy_.active().version)}});
+  audit_.record("gateway.start",
+                {{"pid", std::to_string(::getpid())},
+                 {"config", config_path_},
+                 {"mitigation_version", std::to_string(policy_.active().version)}});
   while (running_) {
     loop_.runOnce(1000);
     audit_.tick();
@@ -274,9 +288,10 @@ Result<void> Gateway::spawnWorker(UniqueFd client, const std::string& peer) {
   if (!to_main || !to_authd) return fail("socketpair failed");
   std::uint64_t id = next_worker_id_++;
   std::vector<std::string> args = {"--worker-id", std::to_string(id),
-                                   "--uid", std::to_string(worker_account_.uid),
-                                   "--gid", std::to_string(worker_account_.gid),
-                                   "--root", empty_root_, "--peer", peer};
+                                   "--uid",       std::to_string(worker_account_.uid),
+                                   "--gid",       std::to_string(worker_account_.gid),
+                                   "--root",      empty_root_,
+                                   "--peer",      peer};
   if (debug_) args.push_back("--debug");
   auto pid = privsep::spawnProcess(
       exe_dir_ + "/bulwark-worker", args,
@@ -288,7 +303,8 @@ Result<void> Gateway::spawnWorker(UniqueFd client, const std::string& peer) {
   w->peer = peer;
   w->peer_ip = hostOf(peer);
   w->channel = ipc::Channel(std::move(to_main->first), ipc::kMainWorkerCap);
-  w->token = loop_.add(w->channel.fd(), EPOLLIN, [this, id](std::uint32_t) { onWorkerReadable(id); });
+  w->token =
+      loop_.add(w->channel.fd(), EPOLLIN, [this, id](std::uint32_t) { onWorkerReadable(id); });
   authd_link_->post(ipc::encodeFrame(ipc::WorkerAttach{id, peer}), std::move(to_authd->first));
   sendToWorker(*w, ipc::encodeFrame(workerInit()));
   worker_by_pid_[w->pid] = id;
@@ -334,7 +350,8 @@ void Gateway::onDatagram() {
     if (static_cast<std::size_t>(n) > sizeof(buf)) continue;
     auto id = anyconnect::clientHelloSessionId(std::span(buf, static_cast<std::size_t>(n)));
     if (!id || id->size() != anyconnect::kAppIdBytes) continue;
-    auto it = worker_by_app_id_.find(std::string(reinterpret_cast<const char*>(id->data()), id->size()));
+    auto it =
+        worker_by_app_id_.find(std::string(reinterpret_cast<const char*>(id->data()), id->size()));
     if (it == worker_by_app_id_.end()) continue;
     WorkerRecord* w = findWorker(it->second);
     std::string peer = formatPeer(from);
@@ -353,7 +370,8 @@ void Gateway::handOverFlow(WorkerRecord& w, const sockaddr_storage& from, sockle
   if (!local) return;
   auto sock = boundUdpSocket(*local);
   if (!sock || ::connect(sock->get(), reinterpret_cast<const sockaddr*>(&from), len) != 0) {
-    spdlog::error("DTLS flow for worker {}: {}", w.id, sock ? std::strerror(errno) : sock.error().message);
+    spdlog::error("DTLS flow for worker {}: {}", w.id,
+                  sock ? std::strerror(errno) : sock.error().message);
     return;
   }
   sendToWorker(w, ipc::encodeFrame(ipc::DtlsFlow{std::move(datagram)}), sock->get(),
@@ -370,8 +388,7 @@ void Gateway::onWorkerReadable(std::uint64_t worker_id) {
     // EOF: the worker is exiting; SIGCHLD does the bookkeeping.
     loop_.remove(w->token);
     w->token = 0;
-    if (frame.error().message != ipc::kPeerClosed)
-      killWorker(*w, frame.error().message);
+    if (frame.error().message != ipc::kPeerClosed) killWorker(*w, frame.error().message);
     return;
   }
   bool tunnel = w->state == WorkerState::kTunnel || w->state == WorkerState::kClosing;
@@ -397,7 +414,8 @@ void Gateway::onWorkerReadable(std::uint64_t worker_id) {
 
 void Gateway::killWorker(WorkerRecord& w, const std::string& why) {
   spdlog::warn("killing worker {} ({}): {}", w.id, w.peer, why);
-  audit_.record("worker.killed", {{"worker", std::to_string(w.id)}, {"peer", w.peer}, {"reason", why}});
+  audit_.record("worker.killed",
+                {{"worker", std::to_string(w.id)}, {"peer", w.peer}, {"reason", why}});
   ::kill(w.pid, SIGKILL);
 }
 
@@ -504,8 +522,10 @@ void Gateway::openTunnel(WorkerRecord& w) {
                dev->fd.get());
   spdlog::info("tunnel up user={} session={} address={} dev={} peer={}", s.username, s.id,
                pool::formatIpv4(*addr), dev->name, w.peer);
-  audit_.record("tunnel.start", {{"user", s.username}, {"session", std::to_string(s.id)},
-                                 {"address", pool::formatIpv4(*addr)}, {"peer", w.peer},
+  audit_.record("tunnel.start", {{"user", s.username},
+                                 {"session", std::to_string(s.id)},
+                                 {"address", pool::formatIpv4(*addr)},
+                                 {"peer", w.peer},
                                  {"dtls", app_id.empty() ? "no" : "offered"}});
 }
 
@@ -519,7 +539,8 @@ void Gateway::endSession(std::uint64_t session_id) {
   pool_.release(session_id);
   auto it = sessions_.find(session_id);
   if (it == sessions_.end()) return;
-  audit_.record("session.end", {{"user", it->second.username}, {"session", std::to_string(session_id)}});
+  audit_.record("session.end",
+                {{"user", it->second.username}, {"session", std::to_string(session_id)}});
   if (it->second.worker_id)
     if (WorkerRecord* w = findWorker(*it->second.worker_id)) terminateWorker(*w, "session ended");
   sessions_.erase(it);
@@ -572,7 +593,8 @@ void Gateway::workerExited(WorkerRecord& w, int status) {
     audit_.record("worker.sandbox_kill", {{"worker", std::to_string(w.id)}, {"peer", w.peer}});
   } else if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL && WTERMSIG(status) != SIGTERM) {
     spdlog::error("worker {} ({}) died from signal {}", w.id, w.peer, WTERMSIG(status));
-    audit_.record("worker.crash", {{"worker", std::to_string(w.id)}, {"peer", w.peer},
+    audit_.record("worker.crash", {{"worker", std::to_string(w.id)},
+                                   {"peer", w.peer},
                                    {"signal", std::to_string(WTERMSIG(status))}});
   }
   if (w.session_id && !w.username.empty()) {
@@ -656,9 +678,11 @@ void Gateway::recordAudit(const ipc::AuditEvent& e) {
   audit_.record(e.event, std::move(f));
 }
 
-Result<void> Gateway::noteAdminAction(const std::string& event, const std::string& user, uid_t uid) {
-  static const char* kAllowed[] = {"user.add", "user.passwd", "user.lock", "user.unlock",
-                                   "user.del", "user.totp_enable", "user.totp_disable"};
+Result<void> Gateway::noteAdminAction(const std::string& event, const std::string& user,
+                                      uid_t uid) {
+  static const char* kAllowed[] = {"user.add",         "user.passwd", "user.lock",
+                                   "user.unlock",      "user.del",    "user.totp_enable",
+                                   "user.totp_disable"};
   if (std::find(std::begin(kAllowed), std::end(kAllowed), event) == std::end(kAllowed))
     return fail("not an admin action: " + event);
   audit_.record("admin." + event, {{"user", user}, {"by_uid", std::to_string(uid)}});
@@ -695,8 +719,8 @@ Result<nlohmann::json> Gateway::applyMitigation(const std::string& signed_policy
   }
   sendPolicyToAuthd();
   spdlog::warn("mitigation policy version {} applied: {}", applied->version, applied->reason);
-  recordAudit({"mitigation.apply", "", "", "version " + std::to_string(applied->version) + ": " +
-                                              applied->reason});
+  recordAudit({"mitigation.apply", "", "",
+               "version " + std::to_string(applied->version) + ": " + applied->reason});
   return mitigationJson();
 }
 
@@ -730,7 +754,9 @@ Result<nlohmann::json> Gateway::reloadConfig(const std::string& by) {
   sendAuthSettings();
   std::string changed;
   for (const auto& k : diff.live) changed += (changed.empty() ? "" : ",") + k;
-  audit_.record("config.reload", {{"by", by}, {"outcome", "applied"}, {"changed", changed},
+  audit_.record("config.reload", {{"by", by},
+                                  {"outcome", "applied"},
+                                  {"changed", changed},
                                   {"generation", std::to_string(config_generation_)}});
   return nlohmann::json{{"changed", diff.live}, {"generation", config_generation_}};
 }
@@ -744,9 +770,9 @@ Result<nlohmann::json> Gateway::refuseReload(const std::string& by, const std::s
 void Gateway::sendAuthSettings() {
   const auto& t = cfg_.timeouts;
   const auto& a = cfg_.auth;
-  authd_link_->post(ipc::encodeFrame(ipc::AuthSettings{
-      t.cookie, t.session, cfg_.server.max_sessions_per_user, a.mfa_required, a.max_failures,
-      a.backoff, a.backoff_max}));
+  authd_link_->post(ipc::encodeFrame(
+      ipc::AuthSettings{t.cookie, t.session, cfg_.server.max_sessions_per_user, a.mfa_required,
+                        a.max_failures, a.backoff, a.backoff_max}));
 }
 
 nlohmann::json Gateway::status() {
@@ -755,9 +781,10 @@ nlohmann::json Gateway::status() {
     if (s.worker_id) ++tunnels;
   return {{"connections", workers_.size()},
           {"tunnels", tunnels},
-          {"config", {{"file", config_path_},
-                      {"generation", config_generation_},
-                      {"loaded_at", config_loaded_at_}}},
+          {"config",
+           {{"file", config_path_},
+            {"generation", config_generation_},
+            {"loaded_at", config_loaded_at_}}},
           {"mitigation", mitigationJson()},
           {"audit", audit_.status()}};
 }

@@ -48,7 +48,8 @@ class Gateway : public ControlHandler {
   Result<nlohmann::json> applyMitigation(const std::string& signed_policy) override;
   nlohmann::json status() override;
   Result<nlohmann::json> reloadConfig(const std::string& by) override;
-  Result<void> noteAdminAction(const std::string& event, const std::string& user, uid_t uid) override;
+  Result<void> noteAdminAction(const std::string& event, const std::string& user,
+                               uid_t uid) override;
 
  private:
   Result<void> startAuthd();
@@ -85,7 +86,7 @@ class Gateway : public ControlHandler {
 
   config::Config cfg_;
   std::string config_path_;
-  unsigned config_generation_ = 1;  // +1 per applied reload
+  unsigned config_generation_ = 1;     // +1 per applied reload
   std::int64_t config_loaded_at_ = 0;  // unix seconds
   bool debug_;
   std::string exe_dir_;

@@ -15,10 +15,10 @@
 namespace bulwark::mainproc {
 
 enum class WorkerState {
-  kServing,        // TLS/HTTP/auth phase: main expects nothing from it
+  kServing,            // TLS/HTTP/auth phase: main expects nothing from it
   kAwaitingOldTunnel,  // granted, waiting for the session's previous worker to exit
-  kTunnel,         // TUN handed over: Stats/TunnelClosed permitted
-  kClosing,        // sent TunnelClosed or was told to terminate
+  kTunnel,             // TUN handed over: Stats/TunnelClosed permitted
+  kClosing,            // sent TunnelClosed or was told to terminate
 };
 
 struct WorkerRecord {
@@ -29,7 +29,7 @@ struct WorkerRecord {
   EventLoop::Token token = 0;
   WorkerState state = WorkerState::kServing;
   std::optional<std::uint64_t> session_id;
-  std::string username;     // set with the tunnel, for the audit record at its end
+  std::string username;  // set with the tunnel, for the audit record at its end
   ipc::Stats stats;
   std::string dtls_app_id;  // raw bytes; empty until the tunnel is up
   std::string peer_ip;      // the TCP peer's address: DTLS flows must come from it

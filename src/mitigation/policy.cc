@@ -5,7 +5,9 @@
 namespace bulwark::mitigation {
 namespace {
 
-std::string at(const toml::node& n) { return "line " + std::to_string(n.source().begin.line) + ": "; }
+std::string at(const toml::node& n) {
+  return "line " + std::to_string(n.source().begin.line) + ": ";
+}
 
 Result<void> readBool(const toml::node& n, const std::string& key, bool& out) {
   if (!n.is_boolean()) return fail(at(n) + key + ": expected true or false");
@@ -19,9 +21,13 @@ Result<void> readMethods(const toml::node& n, MitigationPolicy& p) {
   for (const auto& item : *a) {
     auto v = item.value<std::string>();
     if (!item.is_string()) return fail(at(n) + "disable_auth_methods: expected strings");
-    if (*v == "password-only") p.disable_password_only = true;
-    else if (*v == "totp") p.disable_totp = true;
-    else return fail(at(n) + "disable_auth_methods: unknown method \"" + *v + "\" (password-only, totp)");
+    if (*v == "password-only")
+      p.disable_password_only = true;
+    else if (*v == "totp")
+      p.disable_totp = true;
+    else
+      return fail(at(n) + "disable_auth_methods: unknown method \"" + *v +
+                  "\" (password-only, totp)");
   }
   return {};
 }
@@ -69,7 +75,8 @@ Result<MitigationPolicy> parsePolicy(std::string_view toml_body) {
   try {
     root = toml::parse(toml_body, std::string_view("policy"));
   } catch (const toml::parse_error& e) {
-    return fail("line " + std::to_string(e.source().begin.line) + ": " + std::string(e.description()));
+    return fail("line " + std::to_string(e.source().begin.line) + ": " +
+                std::string(e.description()));
   }
   MitigationPolicy p;
   for (const auto& [k, node] : root)

@@ -82,9 +82,11 @@ Result<void> prepareEmptyRoot(const std::string& path) {
   if (ec) return fail("cannot create " + path + ": " + ec.message());
   if (::chown(path.c_str(), 0, 0) != 0 || ::chmod(path.c_str(), 0555) != 0)
     return errnoFail("empty root ownership");
-  struct stat st{};
-  if (::lstat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return fail(path + " is not a directory");
-  if (st.st_uid != 0 || (st.st_mode & 022) != 0) return fail(path + " must be root-owned, mode 0555");
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+    return fail(path + " is not a directory");
+  if (st.st_uid != 0 || (st.st_mode & 022) != 0)
+    return fail(path + " must be root-owned, mode 0555");
   if (!std::filesystem::is_empty(path, ec) || ec) return fail(path + " must be empty");
   return {};
 }

@@ -15,7 +15,10 @@ namespace bulwark::privsep {
 namespace {
 
 struct FilterFree {
-  void operator()(scmp_filter_ctx* c) const { seccomp_release(*c); delete c; }
+  void operator()(scmp_filter_ctx* c) const {
+    seccomp_release(*c);
+    delete c;
+  }
 };
 
 #ifdef BULWARK_SECCOMP_TRAP
@@ -24,7 +27,10 @@ void reportViolation(int, siginfo_t* info, void*) {
   int n = info->si_syscall, len = 25;
   char digits[12];
   int d = 0;
-  do { digits[d++] = static_cast<char>('0' + n % 10); n /= 10; } while (n > 0);
+  do {
+    digits[d++] = static_cast<char>('0' + n % 10);
+    n /= 10;
+  } while (n > 0);
   while (d > 0) msg[len++] = digits[--d];
   msg[len++] = '\n';
   (void)!::write(STDERR_FILENO, msg, len);
@@ -51,12 +57,13 @@ Result<void> allowRoleSyscalls(SandboxRole role, scmp_filter_ctx ctx) {
 
 Result<bool> installSeccompPolicy(SandboxRole role) {
 #ifdef BULWARK_SECCOMP_TRAP
-  struct sigaction sa{};
+  struct sigaction sa {};
   sa.sa_sigaction = reportViolation;
   sa.sa_flags = SA_SIGINFO;
   sigaction(SIGSYS, &sa, nullptr);
 #endif
-  std::unique_ptr<scmp_filter_ctx, FilterFree> ctx(new scmp_filter_ctx(seccomp_init(kViolationAction)));
+  std::unique_ptr<scmp_filter_ctx, FilterFree> ctx(
+      new scmp_filter_ctx(seccomp_init(kViolationAction)));
   if (*ctx == nullptr) return fail("seccomp_init failed");
   auto allowed = allowRoleSyscalls(role, *ctx);
   if (!allowed) return fail(allowed.error());

@@ -5,9 +5,9 @@
 // exist: no open, socket, exec, fork, ioctl or ptrace), seccomp_authd.cc
 // (read-only file opens, no exec/fork/socket) and seccomp_logship.cc (TCP
 // sockets to the collector, no open, exec, fork or ptrace). libseccomp adds the
-// architecture check first (a foreign architecture is killed too). Built with -DBULWARK_SECCOMP_TRAP=ON, a
-// violation raises SIGSYS instead and the worker prints the syscall number
-// before exiting: for developing the list, never a way to turn it off.
+// architecture check first (a foreign architecture is killed too). Built with
+// -DBULWARK_SECCOMP_TRAP=ON, a violation raises SIGSYS instead and the worker prints the syscall
+// number before exiting: for developing the list, never a way to turn it off.
 #pragma once
 
 #include "common/error.h"

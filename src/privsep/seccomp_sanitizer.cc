@@ -9,9 +9,9 @@ namespace bulwark::privsep {
 
 Result<void> allowSanitizerRuntime(scmp_filter_ctx ctx) {
 #ifdef BULWARK_SANITIZE_BUILD
-  constexpr int kRuntime[] = {SCMP_SYS(pipe2),       SCMP_SYS(pipe),       SCMP_SYS(sigaltstack),
-                              SCMP_SYS(prlimit64),   SCMP_SYS(getrlimit),  SCMP_SYS(sched_getaffinity),
-                              SCMP_SYS(readlink),    SCMP_SYS(mincore),    SCMP_SYS(getppid)};
+  constexpr int kRuntime[] = {SCMP_SYS(pipe2),     SCMP_SYS(pipe),      SCMP_SYS(sigaltstack),
+                              SCMP_SYS(prlimit64), SCMP_SYS(getrlimit), SCMP_SYS(sched_getaffinity),
+                              SCMP_SYS(readlink),  SCMP_SYS(mincore),   SCMP_SYS(getppid)};
   return allowPlain(ctx, kRuntime);
 #else
   (void)ctx;

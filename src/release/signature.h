@@ -42,7 +42,8 @@ struct SignedParts {
 [[nodiscard]] Result<std::string> signText(std::string_view text, const PrivateKey& key);
 // Checks the signature line against every byte before it and returns those
 // bytes (a view into `bytes`); nothing else about them is looked at.
-[[nodiscard]] Result<std::string_view> verifySignedText(std::string_view bytes, std::size_t max_bytes,
+[[nodiscard]] Result<std::string_view> verifySignedText(std::string_view bytes,
+                                                        std::size_t max_bytes,
                                                         const PublicKey& key);
 
 // Refuses to sign text that parseManifest rejects.

@@ -39,12 +39,14 @@ Result<std::unique_ptr<DtlsServer>> DtlsServer::create(const SecretBuffer& psk, 
   if (!ctx) return fail("DTLS context");
   SSL_CTX_set_min_proto_version(ctx.get(), DTLS1_2_VERSION);
   // Plain PSK suites only: the client offers no (EC)DHE-PSK (anyconnect.md 5.2).
-  if (SSL_CTX_set_cipher_list(ctx.get(), "PSK+AESGCM:PSK+CHACHA20") != 1) return fail("DTLS ciphers");
+  if (SSL_CTX_set_cipher_list(ctx.get(), "PSK+AESGCM:PSK+CHACHA20") != 1)
+    return fail("DTLS ciphers");
   SSL_CTX_set_options(ctx.get(), SSL_OP_NO_QUERY_MTU | SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION);
   SSL_CTX_set_psk_server_callback(ctx.get(), pskCallback);
   SslPtr ssl(SSL_new(ctx.get()));
   if (!ssl) return fail("DTLS session");
-  return std::unique_ptr<DtlsServer>(new DtlsServer(std::move(ctx), std::move(ssl), std::move(udp), psk));
+  return std::unique_ptr<DtlsServer>(
+      new DtlsServer(std::move(ctx), std::move(ssl), std::move(udp), psk));
 }
 
 DtlsServer::DtlsServer(SslCtxPtr ctx, SslPtr ssl, UniqueFd udp, const SecretBuffer& psk)

@@ -40,8 +40,8 @@ int remoteEcSign(int /*type*/, const unsigned char* dgst, int dlen, unsigned cha
   return 1;
 }
 
-ECDSA_SIG* remoteEcSignSig(const unsigned char* dgst, int dlen, const BIGNUM* kinv,
-                           const BIGNUM* r, EC_KEY* ec) {
+ECDSA_SIG* remoteEcSignSig(const unsigned char* dgst, int dlen, const BIGNUM* kinv, const BIGNUM* r,
+                           EC_KEY* ec) {
   std::string der(static_cast<std::size_t>(ECDSA_size(ec)), '\0');
   unsigned len = 0;
   if (remoteEcSign(0, dgst, dlen, reinterpret_cast<unsigned char*>(der.data()), &len, kinv, r,

@@ -32,8 +32,8 @@ int Connection::serve() {
   }
   tls::SslPtr ssl(SSL_new(ctx->get()));
   TlsStream stream(std::move(ssl), std::move(client_));
-  Deadline deadline = std::chrono::steady_clock::now() +
-                      std::chrono::seconds(init->auth_timeout_seconds);
+  Deadline deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(init->auth_timeout_seconds);
   if (auto h = stream.handshake(deadline); !h) {
     spdlog::info("{}: TLS handshake: {}", peer_, h.error().message);
     return 0;

@@ -88,8 +88,7 @@ HttpSession::Next HttpSession::route(const http::Request& req) {
 }
 
 HttpSession::Next HttpSession::sendForm(const std::string& error) {
-  std::string body = anyconnect::buildLoginForm(
-      "Please enter your username and password.", error);
+  std::string body = anyconnect::buildLoginForm("Please enter your username and password.", error);
   return send(xmlResponse(body)) ? Next::kContinue : Next::kClose;
 }
 
@@ -149,8 +148,8 @@ HttpSession::Next HttpSession::answerAuthd(const Result<ipc::AuthReply>& reply,
 HttpSession::Next HttpSession::sendSuccess(const ipc::AuthReply& reply) {
   std::string cookie(reply.cookie.view());
   std::string body = anyconnect::buildAuthSuccess(cookie, reply.message);
-  std::string response = xmlResponse(
-      body, {{"Set-Cookie", "webvpn=" + cookie + "; Secure; HttpOnly"}});
+  std::string response =
+      xmlResponse(body, {{"Set-Cookie", "webvpn=" + cookie + "; Secure; HttpOnly"}});
   secureWipe(cookie.data(), cookie.size());
   bool ok = send(response);
   secureWipe(response.data(), response.size());
@@ -161,7 +160,8 @@ HttpSession::Next HttpSession::sendSuccess(const ipc::AuthReply& reply) {
 HttpSession::Next HttpSession::answerConnect(const http::Request& req) {
   auto connect = anyconnect::parseConnectRequest(req);
   if (!connect) return refuse(400, "Bad Request", "bad CONNECT: " + connect.error().message);
-  if (connect->cookie.empty()) return refuse(401, "Cookie is not acceptable", "CONNECT without cookie");
+  if (connect->cookie.empty())
+    return refuse(401, "Cookie is not acceptable", "CONNECT without cookie");
   auto verdict = authd_.checkCookie(std::move(connect->cookie));
   if (!verdict) return refuse(503, "Service Unavailable", "authd unreachable");
   if (!verdict->ok) return refuse(401, "Cookie is not acceptable", "cookie rejected");

@@ -12,7 +12,8 @@
 
 namespace bulwark::worker {
 
-TlsStream::TlsStream(tls::SslPtr ssl, UniqueFd sock) : ssl_(std::move(ssl)), sock_(std::move(sock)) {
+TlsStream::TlsStream(tls::SslPtr ssl, UniqueFd sock)
+    : ssl_(std::move(ssl)), sock_(std::move(sock)) {
   int flags = fcntl(sock_.get(), F_GETFL);
   fcntl(sock_.get(), F_SETFL, flags | O_NONBLOCK);
   int one = 1;

@@ -23,8 +23,8 @@ constexpr auto kStatsInterval = std::chrono::seconds(1);
 
 }  // namespace
 
-Tunnel::Tunnel(std::string peer, const ipc::WorkerInit& init, TlsStream& tls,
-               GrantedTunnel granted, ipc::Channel& main, AuthdClient& authd)
+Tunnel::Tunnel(std::string peer, const ipc::WorkerInit& init, TlsStream& tls, GrantedTunnel granted,
+               ipc::Channel& main, AuthdClient& authd)
     : peer_(std::move(peer)),
       init_(init),
       tls_(tls),
@@ -47,12 +47,11 @@ Tunnel::Tunnel(std::string peer, const ipc::WorkerInit& init, TlsStream& tls,
 int Tunnel::run() {
   while (!done_) {
     bool want_out = tx_pending_ > 0 || !control_.empty() || read_wants_write_;
-    pollfd fds[5] = {
-        {tls_.fd(), static_cast<short>(POLLIN | (want_out ? POLLOUT : 0)), 0},
-        {granted_.tun.get(), static_cast<short>(tx_pending_ == 0 ? POLLIN : 0), 0},
-        {main_.fd(), POLLIN, 0},
-        {dtls_ ? dtls_->fd() : -1, POLLIN, 0},
-        {dtls_pending_ ? dtls_pending_->fd() : -1, POLLIN, 0}};
+    pollfd fds[5] = {{tls_.fd(), static_cast<short>(POLLIN | (want_out ? POLLOUT : 0)), 0},
+                     {granted_.tun.get(), static_cast<short>(tx_pending_ == 0 ? POLLIN : 0), 0},
+                     {main_.fd(), POLLIN, 0},
+                     {dtls_ ? dtls_->fd() : -1, POLLIN, 0},
+                     {dtls_pending_ ? dtls_pending_->fd() : -1, POLLIN, 0}};
     int n = tls_.pending() ? 0 : ::poll(fds, 5, pollTimeoutMs(Clock::now()));
     if (n < 0 && errno != EINTR) break;
     if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) || tls_.pending() ||
@@ -208,8 +207,8 @@ bool Tunnel::writeToTun(std::span<const std::byte> packet) {
 bool Tunnel::pumpTun() {
   bool ok = true;
   for (int i = 0; i < kTunBatch && tx_pending_ == 0; ++i) {
-    ssize_t n = ::read(granted_.tun.get(), tx_.data() + cstp::kHeaderSize,
-                       tx_.size() - cstp::kHeaderSize);
+    ssize_t n =
+        ::read(granted_.tun.get(), tx_.data() + cstp::kHeaderSize, tx_.size() - cstp::kHeaderSize);
     if (n < 0) {
       ok = errno == EAGAIN || errno == EINTR;
       break;
@@ -292,15 +291,19 @@ bool Tunnel::onMainMessage() {
 int Tunnel::pollTimeoutMs(Clock::time_point now) const {
   auto next = now + std::chrono::seconds(60);
   auto due = [&](Clock::time_point t) { next = std::min(next, t); };
-  bool unreported = stats_.bytes_in != reported_.bytes_in || stats_.bytes_out != reported_.bytes_out ||
+  bool unreported = stats_.bytes_in != reported_.bytes_in ||
+                    stats_.bytes_out != reported_.bytes_out ||
                     stats_.dtls_bytes_in != reported_.dtls_bytes_in;
   if (unreported) due(last_report_ + kStatsInterval);
   if (init_.dpd_seconds > 0) {
     due(last_rx_ + std::chrono::seconds(3 * init_.dpd_seconds) + std::chrono::milliseconds(1));
-    if (dtls_) due(last_dtls_rx_ + std::chrono::seconds(3 * init_.dpd_seconds) + std::chrono::milliseconds(1));
+    if (dtls_)
+      due(last_dtls_rx_ + std::chrono::seconds(3 * init_.dpd_seconds) +
+          std::chrono::milliseconds(1));
   }
   if (init_.idle_timeout_seconds > 0)
-    due(last_data_ + std::chrono::seconds(init_.idle_timeout_seconds) + std::chrono::milliseconds(1));
+    due(last_data_ + std::chrono::seconds(init_.idle_timeout_seconds) +
+        std::chrono::milliseconds(1));
   auto ms = std::chrono::ceil<std::chrono::milliseconds>(next - now).count();
   return ms < 0 ? 0 : static_cast<int>(ms);
 }
@@ -332,7 +335,8 @@ bool Tunnel::onTimer(Clock::time_point now) {
 void Tunnel::sendStats() {
   last_report_ = Clock::now();
   if (stats_.bytes_in == reported_.bytes_in && stats_.bytes_out == reported_.bytes_out &&
-      stats_.dtls_bytes_in == reported_.dtls_bytes_in) return;
+      stats_.dtls_bytes_in == reported_.dtls_bytes_in)
+    return;
   reported_ = stats_;
   (void)main_.sendMessage(stats_);
 }
@@ -345,8 +349,10 @@ void Tunnel::finish(ipc::CloseReason reason, std::uint8_t frame_to_client) {
   }
   tls_.shutdown();
   (void)main_.sendMessage(ipc::TunnelClosed{reason, stats_});
-  if (dropped_tun_ > 0) spdlog::info("{}: {} packets dropped at a full TUN queue", peer_, dropped_tun_);
-  if (dropped_spoofed_ > 0) spdlog::warn("{}: dropped {} packets with a spoofed source", peer_, dropped_spoofed_);
+  if (dropped_tun_ > 0)
+    spdlog::info("{}: {} packets dropped at a full TUN queue", peer_, dropped_tun_);
+  if (dropped_spoofed_ > 0)
+    spdlog::warn("{}: dropped {} packets with a spoofed source", peer_, dropped_spoofed_);
 }
 
 }  // namespace bulwark::worker

@@ -71,7 +71,7 @@ class Tunnel {
   SecretBuffer dtls_psk_;
   std::unique_ptr<tls::DtlsServer> dtls_;          // established flow
   std::unique_ptr<tls::DtlsServer> dtls_pending_;  // handshaking flow
-  bool dtls_active_ = false;  // the client's last data came over DTLS
+  bool dtls_active_ = false;                       // the client's last data came over DTLS
   Clock::time_point last_dtls_rx_;
 
   ipc::Stats stats_;

@@ -232,3 +232,18 @@ session_field() {
   sessions_json | python3 -c "import json,sys; print(json.load(sys.stdin)[$1]['$2'])"
 }
 bytes_reported() { [[ $(session_field 0 bytes_in) -gt 0 ]]; }
+
+# audited_session PASSWORD: the audit tests' scenario. alice (PASSWORD) logs
+# in and pings, a wrong password (containing PASSWORD) is tried, an admin
+# disconnects her; returns once the tunnel.end record is in $WORK/audit.jsonl.
+audited_session() {
+  add_user alice "$1"
+  start_client alice "$1" tun0
+  in_client ping -c 3 -i 0.2 -W 2 "$GATEWAY_TUN_IP" >/dev/null || fail "no traffic"
+  set +e
+  printf 'wrong-%s\n' "$1" | oc -u alice --passwd-on-stdin --authenticate "https://$SERVER_IP/" >/dev/null 2>&1
+  set -e
+  "${CTL[@]}" disconnect --user alice >/dev/null
+  wait_until 10 process_gone "$CLIENT_PID" || fail "client still up"
+  wait_until 10 grep -q '"event":"tunnel.end"' "$WORK/audit.jsonl" || fail "no tunnel.end record"
+}

@@ -21,16 +21,8 @@ PIDS+=($!)
 wait_until 10 in_server ss -Hltn "sport = :10514" || fail "rsyslogd did not listen"
 CANARY="AuditCanary$(openssl rand -hex 8)"
 start_server
-add_user alice "$CANARY"
-start_client alice "$CANARY" tun0
-in_client ping -c 3 -i 0.2 -W 2 "$GATEWAY_TUN_IP" >/dev/null || fail "no traffic"
-set +e
-printf 'wrong-%s\n' "$CANARY" | oc -u alice --passwd-on-stdin --authenticate "https://$SERVER_IP/" >/dev/null 2>&1
-set -e
-"${CTL[@]}" disconnect --user alice >/dev/null
-wait_until 10 process_gone "$CLIENT_PID" || fail "client still up"
+audited_session "$CANARY"
 A=$WORK/audit.jsonl
-wait_until 10 grep -q '"event":"tunnel.end"' "$A" || fail "no tunnel.end record"
 for ev in gateway.start admin.user.add login.success tunnel.start login.failure admin.disconnect session.end tunnel.end; do
   grep -q "\"event\":\"$ev\"" "$A" || fail "no $ev record"
 done

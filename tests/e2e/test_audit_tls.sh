@@ -69,16 +69,8 @@ chmod 600 "$WORK/bulwark-client-key.pem"
 start_collector collector collector
 CANARY="TlsAuditCanary$(openssl rand -hex 8)"
 start_server
-add_user alice "$CANARY"
-start_client alice "$CANARY" tun0
-in_client ping -c 3 -i 0.2 -W 2 "$GATEWAY_TUN_IP" >/dev/null || fail "no traffic"
-set +e
-printf 'wrong-%s\n' "$CANARY" | oc -u alice --passwd-on-stdin --authenticate "https://$SERVER_IP/" >/dev/null 2>&1
-set -e
-"${CTL[@]}" disconnect --user alice >/dev/null
-wait_until 10 process_gone "$CLIENT_PID" || fail "client still up"
+audited_session "$CANARY"
 A=$WORK/audit.jsonl
-wait_until 10 grep -q '"event":"tunnel.end"' "$A" || fail "no tunnel.end record"
 
 # Every record reached the collector over TLS, in order, with its body.
 last=$(tail -1 "$A" | python3 -c 'import json,sys; print(json.load(sys.stdin)["seq"])')

@@ -32,7 +32,8 @@ class AuditLogTest : public ::testing::Test {
     auto w = AuditWriter::open(path_);
     ASSERT_TRUE(w) << w.error().message;
     for (int i = 0; i < n; ++i)
-      ASSERT_TRUE(w->append("login.failure", {{"user", "u" + std::to_string(i)}, {"n", std::to_string(i)}}));
+      ASSERT_TRUE(w->append("login.failure",
+                            {{"user", "u" + std::to_string(i)}, {"n", std::to_string(i)}}));
   }
   std::vector<std::string> lines() {
     std::ifstream in(path_);
@@ -54,7 +55,7 @@ TEST_F(AuditLogTest, AnIntactChainVerifies) {
   EXPECT_TRUE(r.ok) << r.reason;
   EXPECT_EQ(r.records, 10u);
   EXPECT_EQ(r.last_seq, 10u);
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(stat(path_.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
 }
@@ -62,7 +63,8 @@ TEST_F(AuditLogTest, AnIntactChainVerifies) {
 TEST_F(AuditLogTest, HostileValuesStayOnOneLine) {
   {
     auto w = AuditWriter::open(path_);
-    ASSERT_TRUE(w->append("login.failure", {{"user", "evil\n{\"seq\":99}\r\"\\\x01"}, {"prev", "x"}}));
+    ASSERT_TRUE(
+        w->append("login.failure", {{"user", "evil\n{\"seq\":99}\r\"\\\x01"}, {"prev", "x"}}));
   }
   auto ls = lines();
   ASSERT_EQ(ls.size(), 1u);
@@ -118,7 +120,7 @@ TEST_F(AuditLogTest, TruncationIsDetected) {
   auto ls = lines();
   ls.pop_back();
   EXPECT_TRUE(verifyAuditLog(join(ls), std::nullopt).ok);  // a clean cut needs the last seq...
-  auto cut = verifyAuditLog(join(ls), 10);                    // ...from elsewhere
+  auto cut = verifyAuditLog(join(ls), 10);                 // ...from elsewhere
   ASSERT_FALSE(cut.ok);
   EXPECT_EQ(cut.seq, 10u);
   EXPECT_NE(cut.reason.find("tail was truncated"), std::string::npos);
@@ -167,7 +169,8 @@ TEST(SyslogFrame, IsOctetCountedRfc5424WithTheSeq) {
   EXPECT_EQ(std::stoul(f.substr(0, sp)), f.size() - sp - 1);
   std::string msg = f.substr(sp + 1);
   EXPECT_TRUE(msg.starts_with("<86>1 "));
-  EXPECT_NE(msg.find(" gw1 bulwark 42 audit [bulwark@32473 seq=\"17\"] {\"seq\":17}"), std::string::npos)
+  EXPECT_NE(msg.find(" gw1 bulwark 42 audit [bulwark@32473 seq=\"17\"] {\"seq\":17}"),
+            std::string::npos)
       << msg;
 }
 

@@ -1,6 +1,7 @@
 #include "proto/anyconnect/auth_xml.h"
 
 #include <gtest/gtest.h>
+
 #include <pugixml.hpp>
 
 namespace bulwark::anyconnect {
@@ -45,7 +46,8 @@ TEST(AuthXml, RefusesHostileDocuments) {
   EXPECT_FALSE(parseClientAuth(deep + "</config-auth>"));
   EXPECT_FALSE(parseClientAuth(std::string(kMaxAuthXml + 1, ' ')));
   std::string long_user = "<config-auth type=\"auth-reply\"><auth><username>" +
-                          std::string(kMaxFieldLength + 1, 'u') + "</username></auth></config-auth>";
+                          std::string(kMaxFieldLength + 1, 'u') +
+                          "</username></auth></config-auth>";
   EXPECT_FALSE(parseClientAuth(long_user));
 }
 

@@ -1,8 +1,8 @@
 #include "main/authd_link.h"
 
 #include <fcntl.h>
-#include <poll.h>
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include "ipc/limits.h"
@@ -26,8 +26,8 @@ TEST(AuthdLink, NeverBlocksOnAFullChannelAndKeepsOrder) {
   for (std::uint64_t i = 0; i < kFrames; ++i)
     ASSERT_TRUE(link.post(ipc::encodeFrame(ipc::WorkerGone{i})));
   UniqueFd devnull(::open("/dev/null", O_RDONLY | O_CLOEXEC));
-  ASSERT_TRUE(link.post(ipc::encodeFrame(ipc::WorkerAttach{kFrames, "10.0.0.2:1"}),
-                        std::move(devnull)));
+  ASSERT_TRUE(
+      link.post(ipc::encodeFrame(ipc::WorkerAttach{kFrames, "10.0.0.2:1"}), std::move(devnull)));
   EXPECT_GT(link.queued(), 0u);
 
   std::uint64_t next = 0;

@@ -16,9 +16,7 @@ Config base() {
 
 using Keys = std::vector<std::string>;
 
-TEST(ConfigDiff, IdenticalConfigsDifferNowhere) {
-  EXPECT_TRUE(diffConfig(base(), base()).empty());
-}
+TEST(ConfigDiff, IdenticalConfigsDifferNowhere) { EXPECT_TRUE(diffConfig(base(), base()).empty()); }
 
 TEST(ConfigDiff, SessionAndLoginSettingsAreLive) {
   Config next = base();

@@ -57,9 +57,12 @@ TEST(Config, ErrorsNameFileAndLine) {
   EXPECT_EQ(errorOf(std::string(kMinimal) + "colour = 1\n"),
             "b.toml:6: unknown key network.colour");
   EXPECT_EQ(errorOf(std::string(kMinimal) + "[typo]\nx = 1\n"), "b.toml:6: unknown section [typo]");
-  EXPECT_EQ(errorOf(std::string(kMinimal) + "mtu = \"big\"\n"), "b.toml:6: network.mtu: expected an integer");
-  EXPECT_EQ(errorOf("[server]\ncert = \"c\"\nkey = \"k\"\nport = 70000\n[network]\npool = \"10.0.0.0/24\"\n"),
-            "b.toml:4: server.port: must be between 1 and 65535, got 70000");
+  EXPECT_EQ(errorOf(std::string(kMinimal) + "mtu = \"big\"\n"),
+            "b.toml:6: network.mtu: expected an integer");
+  EXPECT_EQ(
+      errorOf(
+          "[server]\ncert = \"c\"\nkey = \"k\"\nport = 70000\n[network]\npool = \"10.0.0.0/24\"\n"),
+      "b.toml:4: server.port: must be between 1 and 65535, got 70000");
   EXPECT_EQ(errorOf("[server]\ncert = \"c\"\nkey = \"k\"\n[network]\npool = \"10.0.0.0/31\"\n"),
             "b.toml:5: network.pool: prefix must be between 8 and 30, got 31");
   EXPECT_EQ(errorOf("[server]\ncert = \"c\"\nkey = \"k\"\n[network]\npool = \"10.0.0.1/24\"\n"),
@@ -98,7 +101,8 @@ TEST(Config, AuditSyslogEndpoint) {
   auto v6 = parseConfig(std::string(base) + "syslog = \"[2001:db8::1]:514\"\n", "t.toml");
   ASSERT_TRUE(v6);
   EXPECT_EQ(v6->audit.syslog_address, "2001:db8::1");
-  EXPECT_TRUE(parseConfig(std::string(base) + "syslog = \"\"\n", "t.toml")->audit.syslog_address.empty());
+  EXPECT_TRUE(
+      parseConfig(std::string(base) + "syslog = \"\"\n", "t.toml")->audit.syslog_address.empty());
   auto name = parseConfig(std::string(base) + "syslog = \"logs.example:514\"\n", "t.toml");
   ASSERT_FALSE(name);
   EXPECT_EQ(name.error().message, "t.toml:7: audit.syslog: 'logs.example' is not an IP address");

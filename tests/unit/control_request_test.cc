@@ -31,7 +31,8 @@ class FakeGateway : public ControlHandler {
     return nlohmann::json{{"version", 2}};
   }
   nlohmann::json status() override { return {{"tunnels", 3}}; }
-  Result<void> noteAdminAction(const std::string& event, const std::string& user, uid_t uid) override {
+  Result<void> noteAdminAction(const std::string& event, const std::string& user,
+                               uid_t uid) override {
     last_action = event + " " + user + " " + std::to_string(uid);
     return {};
   }
@@ -50,7 +51,9 @@ class FakeGateway : public ControlHandler {
 
 TEST(ControlRequest, MitigationAndStatus) {
   FakeGateway g;
-  EXPECT_EQ(answerControlRequest(R"({"cmd":"mitigation","policy":"signed"})", g)["mitigation"]["version"], 2);
+  EXPECT_EQ(
+      answerControlRequest(R"({"cmd":"mitigation","policy":"signed"})", g)["mitigation"]["version"],
+      2);
   auto bad = answerControlRequest(R"({"cmd":"mitigation","policy":"forged"})", g);
   EXPECT_FALSE(bad["ok"].get<bool>());
   EXPECT_EQ(bad["error"], "policy refused: bad signature");
@@ -72,10 +75,12 @@ TEST(ControlRequest, ReloadReportsChangesOrTheRefusal) {
 
 TEST(ControlRequest, AdminActionsCarryThePeerUid) {
   FakeGateway g;
-  EXPECT_TRUE(answerControlRequest(R"({"cmd":"admin_action","event":"user.add","user":"bob"})", g, 1001)["ok"]
+  EXPECT_TRUE(answerControlRequest(R"({"cmd":"admin_action","event":"user.add","user":"bob"})", g,
+                                   1001)["ok"]
                   .get<bool>());
   EXPECT_EQ(g.last_action, "user.add bob 1001");
-  EXPECT_FALSE(answerControlRequest(R"({"cmd":"admin_action","event":"user.add"})", g)["ok"].get<bool>());
+  EXPECT_FALSE(
+      answerControlRequest(R"({"cmd":"admin_action","event":"user.add"})", g)["ok"].get<bool>());
 }
 
 TEST(ControlRequest, BansAndUnban) {
@@ -109,9 +114,9 @@ TEST(ControlRequest, DisconnectByIdAndUser) {
 
 TEST(ControlRequest, MalformedRequestsGetErrors) {
   FakeGateway g;
-  for (const char* bad : {"", "[", "[]", "{}", R"({"cmd":5})", R"({"cmd":"reboot"})",
-                          R"({"cmd":"disconnect"})", R"({"cmd":"disconnect","id":-1})",
-                          R"({"cmd":"disconnect","id":"1"})"}) {
+  for (const char* bad :
+       {"", "[", "[]", "{}", R"({"cmd":5})", R"({"cmd":"reboot"})", R"({"cmd":"disconnect"})",
+        R"({"cmd":"disconnect","id":-1})", R"({"cmd":"disconnect","id":"1"})"}) {
     auto r = answerControlRequest(bad, g);
     EXPECT_FALSE(r["ok"].get<bool>()) << bad;
     EXPECT_TRUE(r["error"].is_string()) << bad;

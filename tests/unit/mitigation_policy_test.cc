@@ -22,7 +22,8 @@ TEST(MitigationPolicy, ParsesEverySwitch) {
   ASSERT_TRUE(p) << p.error().message;
   EXPECT_EQ(p->version, 7u);
   EXPECT_EQ(p->reason, "CVE-1");
-  EXPECT_TRUE(p->disable_new_logins && p->disable_dtls && p->disable_password_only && p->disable_totp);
+  EXPECT_TRUE(p->disable_new_logins && p->disable_dtls && p->disable_password_only &&
+              p->disable_totp);
   EXPECT_EQ(p->blocked_paths, (std::vector<std::string>{"/", "/CSCOSSLC/tunnel"}));
 }
 
@@ -35,9 +36,12 @@ TEST(MitigationPolicy, RefusesWhatItDoesNotUnderstand) {
       {"version = 1\n", "reason is required"},
       {"version = 0\nreason = \"x\"\n", "line 1: version: expected a positive integer"},
       {"version = 1\nreason = \"x\"\ndisable_vpn = true\n", "line 3: unknown key disable_vpn"},
-      {"version = 1\nreason = \"x\"\ndisable_dtls = \"yes\"\n", "line 3: disable_dtls: expected true or false"},
-      {"version = 1\nreason = \"x\"\ndisable_auth_methods = [\"radius\"]\n", "unknown method \"radius\""},
-      {"version = 1\nreason = \"x\"\nblocked_paths = [\"CSCOSSLC\"]\n", "is not an absolute request path"},
+      {"version = 1\nreason = \"x\"\ndisable_dtls = \"yes\"\n",
+       "line 3: disable_dtls: expected true or false"},
+      {"version = 1\nreason = \"x\"\ndisable_auth_methods = [\"radius\"]\n",
+       "unknown method \"radius\""},
+      {"version = 1\nreason = \"x\"\nblocked_paths = [\"CSCOSSLC\"]\n",
+       "is not an absolute request path"},
       {"version = 1\nreason = \"x\"\nblocked_paths = [\"/a b\"]\n", "control or space"},
       {"version = [\n", "line 1:"},
   };
@@ -64,8 +68,8 @@ class PolicyStoreTest : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
   std::string signedPolicy(int version, const std::string& key = "release.key") {
     auto k = release::loadPrivateKeyFile(dir_ + "/" + key);
-    auto s = release::signText("version = " + std::to_string(version) +
-                                   "\nreason = \"test\"\ndisable_dtls = true\n", *k);
+    auto s = release::signText(
+        "version = " + std::to_string(version) + "\nreason = \"test\"\ndisable_dtls = true\n", *k);
     return *s;
   }
   std::string dir_;
@@ -81,7 +85,7 @@ TEST_F(PolicyStoreTest, AppliesNewerVersionsOnlyAndPersists) {
   ASSERT_FALSE(same);
   EXPECT_NE(same.error().message.find("not above the active version 2"), std::string::npos);
   EXPECT_FALSE(store.apply(signedPolicy(1)));
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(stat((dir_ + "/mitigation.policy").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   // A restart (a fresh store) keeps version 2 in force.

@@ -89,8 +89,7 @@ TEST_F(ReleaseSignature, RejectsMalformedSignatureLines) {
   std::string good = *signManifest(manifestText(), keys_.priv);
   std::string body = manifestText();
   std::string sig_line = good.substr(body.size());
-  EXPECT_EQ(verifySignedManifest(body, keys_.pub).error().message,
-            "no signature line at the end");
+  EXPECT_EQ(verifySignedManifest(body, keys_.pub).error().message, "no signature line at the end");
   EXPECT_FALSE(verifySignedManifest(good + "\n", keys_.pub));      // trailing blank line
   EXPECT_FALSE(verifySignedManifest(good + sig_line, keys_.pub));  // two signature lines
   EXPECT_FALSE(verifySignedManifest(good.substr(0, good.size() - 1), keys_.pub));  // no newline

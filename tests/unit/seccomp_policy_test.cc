@@ -4,9 +4,9 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -78,7 +78,8 @@ TEST(SeccompPolicy, AllowedCallsStillWork) {
 
 TEST(SeccompPolicy, OpeningAFileKills) {
   EXPECT_TRUE(killedBySeccomp(underWorkerPolicy([] { open("/etc/passwd", O_RDONLY); })));
-  EXPECT_TRUE(killedBySeccomp(underWorkerPolicy([] { openat(AT_FDCWD, "/etc/passwd", O_RDONLY); })));
+  EXPECT_TRUE(
+      killedBySeccomp(underWorkerPolicy([] { openat(AT_FDCWD, "/etc/passwd", O_RDONLY); })));
 }
 
 TEST(SeccompPolicy, ExecKills) {
@@ -94,9 +95,8 @@ TEST(SeccompPolicy, NewSocketsAndForksKill) {
 }
 
 TEST(SeccompPolicy, ExecutableMemoryKills) {
-  EXPECT_TRUE(killedBySeccomp(underWorkerPolicy([] {
-    mmap(nullptr, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  })));
+  EXPECT_TRUE(killedBySeccomp(underWorkerPolicy(
+      [] { mmap(nullptr, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0); })));
   EXPECT_TRUE(killedBySeccomp(underWorkerPolicy([] {
     void* p = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     mprotect(p, 4096, PROT_READ | PROT_EXEC);
@@ -120,7 +120,8 @@ TEST(SeccompAuthdPolicy, ReadsFilesButNeverWritesOrCreatesThem) {
   });
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
   EXPECT_TRUE(killedBySeccomp(underAuthdPolicy([] { open("/tmp/bulwark-x", O_WRONLY); })));
-  EXPECT_TRUE(killedBySeccomp(underAuthdPolicy([] { open("/tmp/bulwark-x", O_RDONLY | O_CREAT, 0600); })));
+  EXPECT_TRUE(
+      killedBySeccomp(underAuthdPolicy([] { open("/tmp/bulwark-x", O_RDONLY | O_CREAT, 0600); })));
   EXPECT_TRUE(killedBySeccomp(underAuthdPolicy([] { open("/etc/passwd", O_RDWR); })));
   EXPECT_TRUE(killedBySeccomp(underAuthdPolicy([] { open("/etc/passwd", O_RDONLY | O_TRUNC); })));
 }
@@ -134,9 +135,8 @@ TEST(SeccompAuthdPolicy, ExecForkSocketPtraceAndExecMemoryKill) {
   EXPECT_TRUE(killedBySeccomp(underAuthdPolicy([] { socket(AF_INET, SOCK_STREAM, 0); })));
   EXPECT_TRUE(killedBySeccomp(underAuthdPolicy([] { syscall(SYS_ptrace, 0, 0, 0, 0); })));
   EXPECT_TRUE(killedBySeccomp(underAuthdPolicy([] { syscall(SYS_setuid, 0); })));
-  EXPECT_TRUE(killedBySeccomp(underAuthdPolicy([] {
-    mmap(nullptr, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  })));
+  EXPECT_TRUE(killedBySeccomp(underAuthdPolicy(
+      [] { mmap(nullptr, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0); })));
 }
 
 TEST(SeccompLogshipPolicy, MakesTcpSocketsOnly) {
@@ -169,9 +169,8 @@ TEST(SeccompLogshipPolicy, OpenExecForkPtraceSetuidAndExecMemoryKill) {
   EXPECT_TRUE(killedBySeccomp(underLogshipPolicy([] { syscall(SYS_ptrace, 0, 0, 0, 0); })));
   EXPECT_TRUE(killedBySeccomp(underLogshipPolicy([] { syscall(SYS_setuid, 0); })));
   EXPECT_TRUE(killedBySeccomp(underLogshipPolicy([] { ioctl(0, 0x5401 /* TCGETS */, nullptr); })));
-  EXPECT_TRUE(killedBySeccomp(underLogshipPolicy([] {
-    mmap(nullptr, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  })));
+  EXPECT_TRUE(killedBySeccomp(underLogshipPolicy(
+      [] { mmap(nullptr, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0); })));
 }
 
 }  // namespace

@@ -1,7 +1,6 @@
 #include "proto/anyconnect/auth_xml.h"
 
 #include <pugixml.hpp>
-
 #include <vector>
 
 namespace bulwark::anyconnect {
@@ -11,7 +10,8 @@ namespace {
 Result<void> precheck(std::string_view body) {
   if (body.empty()) return fail("empty body");
   if (body.size() > kMaxAuthXml) return fail("XML body too large");
-  if (body.find("<!") != std::string_view::npos) return fail("DOCTYPE, ENTITY or CDATA not allowed");
+  if (body.find("<!") != std::string_view::npos)
+    return fail("DOCTYPE, ENTITY or CDATA not allowed");
   std::size_t depth = 0;
   for (std::size_t i = 0; i + 1 < body.size(); ++i) {
     if (body[i] != '<') continue;
@@ -64,8 +64,10 @@ Result<ClientAuth> parseClientAuth(std::string_view body) {
   pugi::xml_document doc;
   // No DOCTYPE processing, no entity expansion beyond the five XML ones.
   unsigned opts = pugi::parse_default & ~pugi::parse_doctype;
-  pugi::xml_parse_result r = doc.load_buffer_inplace(buf.data(), buf.size(), opts, pugi::encoding_utf8);
-  Result<ClientAuth> out = r ? readDocument(doc) : fail(std::string("malformed XML: ") + r.description());
+  pugi::xml_parse_result r =
+      doc.load_buffer_inplace(buf.data(), buf.size(), opts, pugi::encoding_utf8);
+  Result<ClientAuth> out =
+      r ? readDocument(doc) : fail(std::string("malformed XML: ") + r.description());
   doc.reset();
   secureWipe(buf.data(), buf.size());
   return out;
@@ -76,12 +78,23 @@ std::string xmlEscape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -94,8 +107,11 @@ std::string buildForm(std::string_view id, std::string_view message, std::string
   std::string x =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       "<config-auth client=\"vpn\" type=\"auth-request\" aggregate-auth-version=\"2\">\n"
-      "<auth id=\"" + std::string(id) + "\">\n<title>Bulwark VPN</title>\n"
-      "<message>" + xmlEscape(message) + "</message>\n";
+      "<auth id=\"" +
+      std::string(id) +
+      "\">\n<title>Bulwark VPN</title>\n"
+      "<message>" +
+      xmlEscape(message) + "</message>\n";
   if (!error.empty())
     x += "<error id=\"" + std::string(id) + "\" param1=\"\" param2=\"\">" + xmlEscape(error) +
          "</error>\n";
@@ -114,8 +130,9 @@ std::string buildLoginForm(std::string_view message, std::string_view error) {
 }
 
 std::string buildOtpForm(std::string_view message, std::string_view error) {
-  return buildForm(kOtpFormId, message, error,
-                   "<input type=\"password\" name=\"secondary_password\" label=\"TOTP code:\" />\n");
+  return buildForm(
+      kOtpFormId, message, error,
+      "<input type=\"password\" name=\"secondary_password\" label=\"TOTP code:\" />\n");
 }
 
 std::string buildRefusal(std::string_view error) { return buildForm("main", "", error, ""); }
@@ -123,8 +140,12 @@ std::string buildRefusal(std::string_view error) { return buildForm("main", "", 
 std::string buildAuthSuccess(std::string_view cookie, std::string_view message) {
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
          "<config-auth client=\"vpn\" type=\"complete\" aggregate-auth-version=\"2\">\n"
-         "<session-token>" + xmlEscape(cookie) + "</session-token>\n"
-         "<auth id=\"success\">\n<message>" + xmlEscape(message) + "</message>\n</auth>\n"
+         "<session-token>" +
+         xmlEscape(cookie) +
+         "</session-token>\n"
+         "<auth id=\"success\">\n<message>" +
+         xmlEscape(message) +
+         "</message>\n</auth>\n"
          "</config-auth>\n";
 }
 
