@@ -11,7 +11,7 @@
 # the libraries it may use: the list below is the worker's whole allowance,
 # see docs/design/privsep.md) are compiled into it with both header-only.
 # Sanitizer builds keep the dynamic worker (ASan needs its shared runtime).
-set(BULWARK_WORKER_SOURCE_DIRS worker common ipc privsep proto/http proto/anyconnect tls)
+set(BULWARK_WORKER_SOURCE_DIRS worker common ipc privsep proto/http proto/anyconnect tls packet)
 set(worker_srcs)
 foreach(dir ${BULWARK_WORKER_SOURCE_DIRS})
   file(GLOB dir_srcs CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/${dir}/*.cc)

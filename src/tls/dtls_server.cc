@@ -1,10 +1,15 @@
 #include "tls/dtls_server.h"
 
 #include <openssl/err.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
+#include <utility>
+
+#include "tls/udp_gso.h"
 
 namespace bulwark::tls {
 namespace {
@@ -132,7 +137,7 @@ bool DtlsServer::queue(std::span<const std::byte> record) {
     return false;
   }
   queued_ends_.push_back(static_cast<std::size_t>(BIO_pending(out_)));
-  return queued_ends_.size() < kDtlsBatch || flushQueued();
+  return queued_ends_.size() < kDtlsSendBatch || flushQueued();
 }
 
 bool DtlsServer::flushQueued() {
@@ -142,31 +147,65 @@ bool DtlsServer::flushQueued() {
   // Anything OpenSSL wrote after the last queued record (an alert) goes last.
   auto total = static_cast<std::size_t>(BIO_pending(out_));
   if (total > queued_ends_.back()) queued_ends_.push_back(total);
-  mmsghdr msgs[kDtlsBatch + 1];
-  iovec iov[kDtlsBatch + 1];
-  std::size_t start = 0, count = queued_ends_.size();
-  for (std::size_t i = 0; i < count; ++i) {
-    iov[i] = {data + start, queued_ends_[i] - start};
-    msgs[i] = {};
-    msgs[i].msg_hdr.msg_iov = &iov[i];
-    msgs[i].msg_hdr.msg_iovlen = 1;
-    start = queued_ends_[i];
-  }
-  std::size_t sent = 0;
-  bool ok = true;
-  while (sent < count) {
-    int n = ::sendmmsg(udp_.get(), msgs + sent, static_cast<unsigned>(count - sent), MSG_NOSIGNAL);
-    if (n <= 0) {
-      // A full socket buffer drops the rest, as a router would; a refused
-      // port (ICMP) is the client's business. Anything else ends the flow.
-      ok = errno == EAGAIN || errno == ECONNREFUSED || errno == EINTR;
-      break;
-    }
-    sent += static_cast<std::size_t>(n);
-  }
+  bool ok = sendDatagrams(data);
   queued_ends_.clear();
   (void)BIO_reset(out_);
   return ok;
+}
+
+// Sends the queued datagrams; with UDP GSO, a run of equal-sized ones is a
+// single message. A kernel or device that refuses GSO turns it off for this
+// flow and the batch goes again one datagram per message.
+bool DtlsServer::sendDatagrams(char* data) {
+  constexpr std::size_t kMax = kDtlsSendBatch + 1;
+  union Control {
+    char buf[CMSG_SPACE(sizeof(std::uint16_t))];
+    cmsghdr align;
+  };
+  mmsghdr msgs[kMax];
+  iovec iov[kMax];
+  Control control[kMax];
+  std::size_t count = 0;
+  auto add = [&](std::size_t begin, std::size_t end, std::size_t segment) {
+    iov[count] = {data + begin, end - begin};
+    msgs[count] = {};
+    msgs[count].msg_hdr.msg_iov = &iov[count];
+    msgs[count].msg_hdr.msg_iovlen = 1;
+    if (segment > 0) {
+      std::memset(control[count].buf, 0, sizeof(control[count].buf));
+      msgs[count].msg_hdr.msg_control = control[count].buf;
+      msgs[count].msg_hdr.msg_controllen = sizeof(control[count].buf);
+      cmsghdr* c = CMSG_FIRSTHDR(&msgs[count].msg_hdr);
+      c->cmsg_level = SOL_UDP;
+      c->cmsg_type = UDP_SEGMENT;
+      c->cmsg_len = CMSG_LEN(sizeof(std::uint16_t));
+      auto seg = static_cast<std::uint16_t>(segment);
+      std::memcpy(CMSG_DATA(c), &seg, sizeof(seg));
+    }
+    ++count;
+  };
+  if (gso_) {
+    for (const GsoRun& r : planGsoRuns(queued_ends_)) add(r.begin, r.end, r.count > 1 ? r.segment : 0);
+  } else {
+    std::size_t start = 0;
+    for (std::size_t end : queued_ends_) add(std::exchange(start, end), end, 0);
+  }
+  std::size_t sent = 0;
+  while (sent < count) {
+    int n = ::sendmmsg(udp_.get(), msgs + sent, static_cast<unsigned>(count - sent), MSG_NOSIGNAL);
+    if (n > 0) {
+      sent += static_cast<std::size_t>(n);
+      continue;
+    }
+    if (gso_ && sent == 0 && (errno == EIO || errno == EINVAL || errno == ENOPROTOOPT)) {
+      gso_ = false;
+      return sendDatagrams(data);
+    }
+    // A full socket buffer drops the rest, as a router would; a refused
+    // port (ICMP) is the client's business. Anything else ends the flow.
+    return errno == EAGAIN || errno == ECONNREFUSED || errno == EINTR;
+  }
+  return true;
 }
 
 bool DtlsServer::send(std::span<const std::byte> record) {

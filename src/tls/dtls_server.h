@@ -10,8 +10,9 @@
 //   d->onReadable(deliver);             // later datagrams; deliver(record)
 //   d->send(record);                    // one DTLS record per call
 //   d->queue(r1); d->queue(r2); d->flushQueued();   // one sendmmsg for many
-// Datagrams are read with recvmmsg and sent with sendmmsg in batches of up to
-// kDtlsBatch, so a busy tunnel costs far less than one syscall per packet.
+// Datagrams are read with recvmmsg in batches of kDtlsBatch and sent with one
+// sendmmsg per batch, equal-sized runs as single UDP GSO messages
+// (tls/udp_gso.h), so a busy tunnel costs far less than one syscall per packet.
 #pragma once
 
 #include <array>
@@ -55,6 +56,7 @@ class DtlsServer {
  private:
   DtlsServer(SslCtxPtr ctx, SslPtr ssl, UniqueFd udp, const SecretBuffer& psk);
   bool flush();
+  bool sendDatagrams(char* data);
   bool feedOne(std::span<const std::byte> datagram, const Deliver& deliver);
   static unsigned pskCallback(SSL* ssl, const char* identity, unsigned char* psk, unsigned max);
 
@@ -66,8 +68,10 @@ class DtlsServer {
   std::array<unsigned char, kDtlsPskBytes> psk_{};
   bool established_ = false;
   std::vector<std::size_t> queued_ends_;  // end offset of each queued record in out_
+  bool gso_ = true;                       // UDP_SEGMENT until the kernel refuses it
 };
 
-inline constexpr std::size_t kDtlsBatch = 16;
+inline constexpr std::size_t kDtlsBatch = 16;      // datagrams per recvmmsg
+inline constexpr std::size_t kDtlsSendBatch = 32;  // records per flushQueued
 
 }  // namespace bulwark::tls

@@ -73,6 +73,11 @@ Result<std::size_t> TlsStream::read(std::span<std::byte> out, Deadline deadline)
 Result<void> TlsStream::write(std::span<const std::byte> in, Deadline deadline) {
   for (;;) {
     IoStatus s = tryWrite(in);
+    if (s == IoStatus::kDone) break;
+    if (auto w = waitFor(s, deadline); !w) return w;
+  }
+  for (;;) {
+    IoStatus s = flush();
     if (s == IoStatus::kDone) return {};
     if (auto w = waitFor(s, deadline); !w) return w;
   }
@@ -94,10 +99,40 @@ IoStatus TlsStream::tryWrite(std::span<const std::byte> in) {
   return classify(SSL_write(ssl_.get(), in.data(), static_cast<int>(in.size())));
 }
 
+namespace {
+constexpr long kCoalesceBytes = 64 * 1024;
+}
+
+void TlsStream::coalesceWrites() {
+  BIO* sock = SSL_get_wbio(ssl_.get());
+  if (BIO_method_type(sock) != BIO_TYPE_SOCKET) return;  // already coalescing
+  BIO* buffer = BIO_new(BIO_f_buffer());
+  if (buffer == nullptr || BIO_set_write_buffer_size(buffer, kCoalesceBytes) != 1) {
+    BIO_free(buffer);
+    return;  // keep writing straight to the socket
+  }
+  // The socket BIO stays the read BIO as well; the chain holds its own reference.
+  BIO_up_ref(sock);
+  BIO_push(buffer, sock);
+  SSL_set0_wbio(ssl_.get(), buffer);
+}
+
+IoStatus TlsStream::flush() {
+  BIO* wbio = SSL_get_wbio(ssl_.get());
+  if (BIO_wpending(wbio) == 0) return IoStatus::kDone;
+  if (BIO_flush(wbio) == 1) return IoStatus::kDone;
+  return BIO_should_retry(wbio) ? IoStatus::kWantWrite : IoStatus::kClosed;
+}
+
+bool TlsStream::unflushed() const { return BIO_wpending(SSL_get_wbio(ssl_.get())) > 0; }
+
 // SSL_has_pending also sees read-ahead bytes not yet decrypted, which poll()
 // would never report again.
 bool TlsStream::pending() const { return SSL_has_pending(ssl_.get()) == 1; }
 
-void TlsStream::shutdown() { SSL_shutdown(ssl_.get()); }
+void TlsStream::shutdown() {
+  SSL_shutdown(ssl_.get());
+  (void)flush();
+}
 
 }  // namespace bulwark::worker

@@ -37,6 +37,14 @@ class TlsStream {
   // Non-blocking forms for the tunnel loop.
   IoStatus tryRead(std::span<std::byte> out, std::size_t& got);
   IoStatus tryWrite(std::span<const std::byte> in);
+
+  // From here on, records from tryWrite() collect in a user-space buffer and
+  // leave in one send() at flush() (or when the buffer fills): a batch of
+  // packets costs one syscall and goes out in full TCP segments, each frame
+  // still in its own TLS record. The blocking write() always flushes.
+  void coalesceWrites();
+  IoStatus flush();
+  [[nodiscard]] bool unflushed() const;
   [[nodiscard]] bool pending() const;
   void shutdown();
 

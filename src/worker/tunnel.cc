@@ -37,6 +37,7 @@ Tunnel::Tunnel(std::string peer, const ipc::WorkerInit& init, TlsStream& tls, Gr
   int flags = fcntl(granted_.tun.get(), F_GETFL);
   fcntl(granted_.tun.get(), F_SETFL, flags | O_NONBLOCK);
   last_rx_ = last_data_ = last_report_ = last_dtls_rx_ = Clock::now();
+  tls_.coalesceWrites();
   if (granted_.dtls_offered) {
     // The PSK comes from the TLS connection that carried this CONNECT.
     auto psk = tls::exportDtlsPsk(tls_.ssl());
@@ -46,7 +47,7 @@ Tunnel::Tunnel(std::string peer, const ipc::WorkerInit& init, TlsStream& tls, Gr
 
 int Tunnel::run() {
   while (!done_) {
-    bool want_out = tx_pending_ > 0 || !control_.empty() || read_wants_write_;
+    bool want_out = tx_pending_ > 0 || !control_.empty() || read_wants_write_ || tls_.unflushed();
     pollfd fds[5] = {{tls_.fd(), static_cast<short>(POLLIN | (want_out ? POLLOUT : 0)), 0},
                      {granted_.tun.get(), static_cast<short>(tx_pending_ == 0 ? POLLIN : 0), 0},
                      {main_.fd(), POLLIN, 0},
@@ -63,6 +64,8 @@ int Tunnel::run() {
     if (fds[4].revents != 0) pumpDtls(dtls_pending_, true);
     if ((fds[1].revents & POLLIN) && !pumpTun()) break;
     if ((fds[2].revents & (POLLIN | POLLHUP)) && !onMainMessage()) break;
+    // Everything this wake-up wrote leaves in one send().
+    if (tls_.unflushed() && tls_.flush() == IoStatus::kClosed) break;
     if (!onTimer(Clock::now())) break;
   }
   if (!done_) finish(close_reason_, 0);
@@ -244,7 +247,8 @@ bool Tunnel::sendPacket(std::size_t len) {
 }
 
 bool Tunnel::flushPending() {
-  // anyconnect.md 4.3: one frame per SSL_write, i.e. per TLS record.
+  // anyconnect.md 4.3: one frame per SSL_write, i.e. per TLS record (the
+  // records themselves collect in TlsStream's buffer until run() flushes).
   if (tx_pending_ > 0) {
     IoStatus s = tls_.tryWrite(std::span<const std::byte>(tx_.data(), tx_pending_));
     if (s == IoStatus::kWantWrite || s == IoStatus::kWantRead) return true;

@@ -1,0 +1,61 @@
+// TcpCoalescer: the client->gateway half of the TUN offload. The packets a
+// worker decrypts in one wake-up collect here, and consecutive segments of
+// one TCP flow leave as a single GSO packet (virtio-net header TCPV4), so
+// the kernel runs its receive path once per run instead of once per segment,
+// as its own GRO does for a NIC. Everything else is written as it came.
+//
+//   TcpCoalescer c;
+//   if (!c.add(pkt)) { c.flush(write_to_tun); c.add(pkt); }
+//   c.flush(write_to_tun);   // at the end of the wake-up
+//
+// A segment joins the run before it only if the result is exactly what the
+// kernel's segmentation gives back: same addresses, ports, ack, window and
+// options, IP id one higher, sequence number contiguous, both checksums
+// valid, DF set, only ACK (PSH ends the run), equal sizes (a shorter one ends
+// the run). So coalescing never changes what reaches the destination.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <vector>
+
+#include "common/raw_buffer.h"
+
+namespace bulwark::packet {
+
+class TcpCoalescer {
+ public:
+  using Emit = std::function<void(std::span<const std::byte> vnet_packet)>;
+  static constexpr std::size_t kArenaBytes = 128 * 1024;
+  static constexpr std::size_t kMaxSegments = 64;
+
+  TcpCoalescer();
+  // Copies the packet in. False if it does not fit: flush, then add again.
+  // A packet larger than 64 KiB never fits.
+  bool add(std::span<const std::byte> packet);
+  // Hands every TUN write (virtio-net header + packet) to emit, in order.
+  void flush(const Emit& emit);
+  [[nodiscard]] bool empty() const { return slots_.empty(); }
+
+ private:
+  struct Slot {
+    std::size_t offset = 0;  // of the virtio-net header in arena_
+    std::size_t length = 0;  // header + packet
+    std::size_t headers = 0;  // IP + TCP header bytes; 0: not a run
+    std::size_t ip_header = 0;
+    std::size_t segment = 0;  // payload bytes per segment
+    std::size_t count = 0;
+    std::uint32_t next_seq = 0;
+    std::uint16_t next_id = 0;
+    bool open = false;
+  };
+  bool tryAppend(std::span<const std::byte> packet);
+  void finish(Slot& s);
+  RawBuffer arena_;
+  std::size_t used_ = 0;
+  std::vector<Slot> slots_;
+};
+
+}  // namespace bulwark::packet
