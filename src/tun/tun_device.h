@@ -5,7 +5,7 @@
 // leased address as its peer, so the kernel routes the client's /32 to it.
 // The device disappears when the last fd to it is closed.
 //
-//   auto tun = createTun();                       // "bwk%d", IFF_TUN|IFF_NO_PI
+//   auto tun = createTun();   // "bwk%d", IFF_TUN|IFF_NO_PI|IFF_VNET_HDR, checksum + TSO4 offload
 //   configureTun(tun->name, gateway, client, mtu); // addresses, MTU, up
 #pragma once
 

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "common/log.h"
+#include "packet/vnet_header.h"
 #include "proto/anyconnect/cstp.h"
 
 namespace bulwark::worker {
@@ -18,7 +19,8 @@ namespace cstp = bulwark::anyconnect;
 
 constexpr std::size_t kRxBuffer = 64 * 1024;
 constexpr std::size_t kMaxFrame = cstp::kHeaderSize + 0xffff;
-constexpr int kTunBatch = 32;
+constexpr int kTunBatch = 64;  // packets (segments) per wake-up
+constexpr std::size_t kTunRead = packet::kVnetHeaderSize + 0xffff;
 constexpr auto kStatsInterval = std::chrono::seconds(1);
 
 }  // namespace
@@ -32,7 +34,8 @@ Tunnel::Tunnel(std::string peer, const ipc::WorkerInit& init, TlsStream& tls, Gr
       main_(main),
       authd_(authd),
       rx_(kRxBuffer),
-      tx_(kMaxFrame) {
+      tx_(kMaxFrame),
+      tun_in_(kTunRead) {
   inet_pton(AF_INET, granted_.info.client_address.c_str(), &client_addr_);
   int flags = fcntl(granted_.tun.get(), F_GETFL);
   fcntl(granted_.tun.get(), F_SETFL, flags | O_NONBLOCK);
@@ -48,12 +51,15 @@ Tunnel::Tunnel(std::string peer, const ipc::WorkerInit& init, TlsStream& tls, Gr
 int Tunnel::run() {
   while (!done_) {
     bool want_out = tx_pending_ > 0 || !control_.empty() || read_wants_write_ || tls_.unflushed();
+    // Segments of a super-packet still to send: go on without waiting.
+    bool tun_backlog = !split_.done() && tx_pending_ == 0;
     pollfd fds[5] = {{tls_.fd(), static_cast<short>(POLLIN | (want_out ? POLLOUT : 0)), 0},
                      {granted_.tun.get(), static_cast<short>(tx_pending_ == 0 ? POLLIN : 0), 0},
                      {main_.fd(), POLLIN, 0},
                      {dtls_ ? dtls_->fd() : -1, POLLIN, 0},
                      {dtls_pending_ ? dtls_pending_->fd() : -1, POLLIN, 0}};
-    int n = tls_.pending() ? 0 : ::poll(fds, 5, pollTimeoutMs(Clock::now()));
+    int n = tls_.pending() ? 0
+                           : ::poll(fds, 5, tun_backlog ? 0 : pollTimeoutMs(Clock::now()));
     if (n < 0 && errno != EINTR) break;
     if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) || tls_.pending() ||
         (read_wants_write_ && (fds[0].revents & POLLOUT))) {
@@ -62,7 +68,9 @@ int Tunnel::run() {
     if (want_out && (fds[0].revents & POLLOUT) && !flushPending()) break;
     if (fds[3].revents != 0) pumpDtls(dtls_, false);
     if (fds[4].revents != 0) pumpDtls(dtls_pending_, true);
-    if ((fds[1].revents & POLLIN) && !pumpTun()) break;
+    // What the client sent this wake-up goes to the TUN device, coalesced.
+    flushTun();
+    if (((fds[1].revents & POLLIN) || tun_backlog) && !pumpTun()) break;
     if ((fds[2].revents & (POLLIN | POLLHUP)) && !onMainMessage()) break;
     // Everything this wake-up wrote leaves in one send().
     if (tls_.unflushed() && tls_.flush() == IoStatus::kClosed) break;
@@ -200,26 +208,44 @@ bool Tunnel::writeToTun(std::span<const std::byte> packet) {
   }
   stats_.bytes_in += packet.size();
   last_data_ = Clock::now();
-  // A full TUN queue drops the packet, as a router would.
-  if (::write(granted_.tun.get(), packet.data(), packet.size()) < 0) ++dropped_tun_;
+  if (!to_tun_.add(packet)) {
+    flushTun();
+    if (!to_tun_.add(packet)) ++dropped_tun_;  // larger than any IP packet
+  }
   return true;
+}
+
+void Tunnel::flushTun() {
+  if (to_tun_.empty()) return;
+  to_tun_.flush([this](std::span<const std::byte> write) {
+    // A full TUN queue drops the packet, as a router would.
+    if (::write(granted_.tun.get(), write.data(), write.size()) < 0) ++dropped_tun_;
+  });
 }
 
 // ---- gateway -> client ----
 
 bool Tunnel::pumpTun() {
   bool ok = true;
+  auto out = std::span(tx_.data() + cstp::kHeaderSize, tx_.size() - cstp::kHeaderSize);
   for (int i = 0; i < kTunBatch && tx_pending_ == 0; ++i) {
-    ssize_t n =
-        ::read(granted_.tun.get(), tx_.data() + cstp::kHeaderSize, tx_.size() - cstp::kHeaderSize);
-    if (n < 0) {
-      ok = errno == EAGAIN || errno == EINTR;
-      break;
+    if (split_.done()) {
+      ssize_t n = ::read(granted_.tun.get(), tun_in_.data(), tun_in_.size());
+      if (n < 0) {
+        ok = errno == EAGAIN || errno == EINTR;
+        break;
+      }
+      if (n == 0) break;
+      if (!split_.load(tun_in_.span().first(static_cast<std::size_t>(n)))) {
+        if (dropped_offload_++ == 0) spdlog::warn("{}: dropping a malformed TUN read", peer_);
+        continue;
+      }
     }
-    if (n == 0) break;
-    stats_.bytes_out += static_cast<std::uint64_t>(n);
+    std::size_t len = split_.next(out);
+    if (len == 0) continue;
+    stats_.bytes_out += len;
     last_data_ = Clock::now();
-    if (!sendPacket(static_cast<std::size_t>(n))) {
+    if (!sendPacket(len)) {
       ok = false;
       break;
     }
@@ -357,6 +383,8 @@ void Tunnel::finish(ipc::CloseReason reason, std::uint8_t frame_to_client) {
     spdlog::info("{}: {} packets dropped at a full TUN queue", peer_, dropped_tun_);
   if (dropped_spoofed_ > 0)
     spdlog::warn("{}: dropped {} packets with a spoofed source", peer_, dropped_spoofed_);
+  if (dropped_offload_ > 0)
+    spdlog::warn("{}: dropped {} malformed TUN reads", peer_, dropped_offload_);
 }
 
 }  // namespace bulwark::worker

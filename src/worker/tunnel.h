@@ -16,6 +16,8 @@
 #include "common/unique_fd.h"
 #include "ipc/channel.h"
 #include "ipc/main_worker.h"
+#include "packet/gso_splitter.h"
+#include "packet/tcp_coalescer.h"
 #include "tls/dtls_server.h"
 #include "worker/authd_client.h"
 #include "worker/tls_stream.h"
@@ -40,6 +42,7 @@ class Tunnel {
   bool handleFrames();
   bool handleFrame(std::uint8_t type, std::span<const std::byte> payload);
   bool writeToTun(std::span<const std::byte> packet);  // false: dropped
+  void flushTun();
   bool pumpTun();
   bool flushPending();
   void queueControl(std::uint8_t type, std::span<const std::byte> payload);
@@ -65,6 +68,12 @@ class Tunnel {
   std::size_t rx_len_ = 0;
   RawBuffer tx_;
   std::size_t tx_pending_ = 0;  // bytes of tx_ waiting for a retried SSL_write
+  // TUN offload (packet/): reads may be 64 KiB TCP super-packets, cut into
+  // segments as they are sent; writes of one wake-up are coalesced.
+  RawBuffer tun_in_;
+  packet::GsoSplitter split_;
+  packet::TcpCoalescer to_tun_;
+  std::uint64_t dropped_offload_ = 0;
   std::deque<std::vector<std::byte>> control_;
   bool read_wants_write_ = false;
 
