@@ -105,6 +105,8 @@ bool TcpCoalescer::add(std::span<const std::byte> p) {
 // sum for the kernel to complete (CHECKSUM_PARTIAL), as a NIC's GRO leaves it.
 void TcpCoalescer::finish(Slot& s) {
   if (s.count < 2) return;
+  ++runs_;
+  run_segments_ += s.count;
   std::span<std::byte> pkt(arena_.data() + s.offset + kVnetHeaderSize,
                            s.length - kVnetHeaderSize);
   store16(&pkt[ip::kTotalLength], static_cast<std::uint16_t>(pkt.size()));

@@ -38,6 +38,9 @@ class TcpCoalescer {
   // Hands every TUN write (virtio-net header + packet) to emit, in order.
   void flush(const Emit& emit);
   [[nodiscard]] bool empty() const { return slots_.empty(); }
+  // GSO packets written so far, and the segments they carried.
+  [[nodiscard]] std::uint64_t runs() const { return runs_; }
+  [[nodiscard]] std::uint64_t runSegments() const { return run_segments_; }
 
  private:
   struct Slot {
@@ -56,6 +59,8 @@ class TcpCoalescer {
   RawBuffer arena_;
   std::size_t used_ = 0;
   std::vector<Slot> slots_;
+  std::uint64_t runs_ = 0;
+  std::uint64_t run_segments_ = 0;
 };
 
 }  // namespace bulwark::packet

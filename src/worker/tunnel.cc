@@ -240,6 +240,10 @@ bool Tunnel::pumpTun() {
         if (dropped_offload_++ == 0) spdlog::warn("{}: dropping a malformed TUN read", peer_);
         continue;
       }
+      if (split_.segments() > 1) {
+        ++super_packets_;
+        super_segments_ += split_.segments();
+      }
     }
     std::size_t len = split_.next(out);
     if (len == 0) continue;
@@ -379,6 +383,8 @@ void Tunnel::finish(ipc::CloseReason reason, std::uint8_t frame_to_client) {
   }
   tls_.shutdown();
   (void)main_.sendMessage(ipc::TunnelClosed{reason, stats_});
+  spdlog::info("{}: offload: {} super-packets cut into {} segments, {} GSO writes of {} segments",
+               peer_, super_packets_, super_segments_, to_tun_.runs(), to_tun_.runSegments());
   if (dropped_tun_ > 0)
     spdlog::info("{}: {} packets dropped at a full TUN queue", peer_, dropped_tun_);
   if (dropped_spoofed_ > 0)

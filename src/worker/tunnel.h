@@ -74,6 +74,8 @@ class Tunnel {
   packet::GsoSplitter split_;
   packet::TcpCoalescer to_tun_;
   std::uint64_t dropped_offload_ = 0;
+  std::uint64_t super_packets_ = 0;  // TUN reads that were cut into segments
+  std::uint64_t super_segments_ = 0;
   std::deque<std::vector<std::byte>> control_;
   bool read_wants_write_ = false;
 
