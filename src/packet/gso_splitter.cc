@@ -15,7 +15,8 @@ bool completeChecksum(std::span<std::byte> packet, const VnetHeader& h) {
   if (start >= packet.size() || field + 2 > packet.size() || (h.csum_offset & 1) != 0)
     return false;
   std::uint16_t sum = finishChecksum(sumBytes(packet.subspan(start)));
-  store16(&packet[field], sum);
+  // A computed 0 goes out as 0xffff, as the kernel does: to UDP, 0 means none.
+  store16(&packet[field], sum == 0 ? 0xffff : sum);
   return true;
 }
 

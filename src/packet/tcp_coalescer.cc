@@ -33,6 +33,9 @@ std::optional<Segment> runnable(std::span<const std::byte> p) {
   if (s.payload == 0 || (s.flags & ~tcp::kPsh) != tcp::kAck) return std::nullopt;
   if (foldSum(sumBytes(p.first(view->ip_header))) != 0xffff) return std::nullopt;
   if (foldSum(tcpSum(p, view->ip_header)) != 0xffff) return std::nullopt;
+  // 0xffff is a valid form of a checksum of 0, but segmentation writes 0.
+  if (load16(&p[ip::kChecksum]) == 0xffff || load16(&p[view->ip_header + tcp::kChecksum]) == 0xffff)
+    return std::nullopt;
   return s;
 }
 
@@ -85,7 +88,8 @@ bool TcpCoalescer::add(std::span<const std::byte> p) {
   s.length = kVnetHeaderSize + p.size();
   writeVnetHeader(VnetHeader{}, std::span<std::byte, kVnetHeaderSize>(arena_.data() + used_,
                                                                       kVnetHeaderSize));
-  std::memcpy(arena_.data() + used_ + kVnetHeaderSize, p.data(), p.size());
+  if (!p.empty())  // an empty span may have no data pointer
+    std::memcpy(arena_.data() + used_ + kVnetHeaderSize, p.data(), p.size());
   used_ += s.length;
   if (auto seg = runnable(p); seg && (seg->flags & tcp::kPsh) == 0) {
     s.headers = seg->view.headers();
