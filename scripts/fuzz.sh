@@ -8,8 +8,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FUZZ_SECONDS=${FUZZ_SECONDS:-300}
-# Undefined behaviour is a finding too: stop at the first report.
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 B=build-fuzz
 CC=clang-19 CXX=clang++-19 cmake -S . -B $B -DBULWARK_FUZZ=ON -DBULWARK_TESTS=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
