@@ -12,8 +12,7 @@ namespace {
 // the pseudo-header sum; the checksum covers everything from csum_start.
 bool completeChecksum(std::span<std::byte> packet, const VnetHeader& h) {
   std::size_t start = h.csum_start, field = std::size_t{h.csum_start} + h.csum_offset;
-  if (start >= packet.size() || field + 2 > packet.size() || (h.csum_offset & 1) != 0)
-    return false;
+  if (start >= packet.size() || field + 2 > packet.size() || (h.csum_offset & 1) != 0) return false;
   std::uint16_t sum = finishChecksum(sumBytes(packet.subspan(start)));
   // A computed 0 goes out as 0xffff, as the kernel does: to UDP, 0 means none.
   store16(&packet[field], sum == 0 ? 0xffff : sum);

@@ -25,9 +25,9 @@ void fillIpChecksum(std::span<std::byte> packet, std::size_t ip_header) {
 
 std::uint32_t tcpSum(std::span<const std::byte> packet, std::size_t ip_header) {
   auto segment = packet.subspan(ip_header);
-  std::uint32_t sum = pseudoHeaderSum(packet.subspan<ip::kSource, 4>(),
-                                      packet.subspan<ip::kDestination, 4>(), ip::kTcp,
-                                      static_cast<std::uint16_t>(segment.size()));
+  std::uint32_t sum =
+      pseudoHeaderSum(packet.subspan<ip::kSource, 4>(), packet.subspan<ip::kDestination, 4>(),
+                      ip::kTcp, static_cast<std::uint16_t>(segment.size()));
   return sumBytes(segment, sum);
 }
 

@@ -12,7 +12,9 @@ namespace {
 
 constexpr std::size_t kMaxIpPacket = 0xffff;
 
-struct Segment {
+}  // namespace
+
+struct TcpCoalescer::Segment {
   TcpView view;
   std::size_t payload = 0;
   std::uint32_t seq = 0;
@@ -22,7 +24,7 @@ struct Segment {
 
 // A TCP segment that may be part of a run: plain data with ACK (PSH allowed),
 // not fragmented, DF set, lengths consistent, checksums valid.
-std::optional<Segment> runnable(std::span<const std::byte> p) {
+std::optional<TcpCoalescer::Segment> TcpCoalescer::runnable(std::span<const std::byte> p) {
   auto view = viewTcp(p);
   if (!view || load16(&p[ip::kTotalLength]) != p.size()) return std::nullopt;
   std::uint16_t frag = load16(&p[ip::kFragment]);
@@ -39,59 +41,61 @@ std::optional<Segment> runnable(std::span<const std::byte> p) {
   return s;
 }
 
+namespace {
+
 // Equal except for the fields that differ between segments of one run.
 bool sameFlow(const std::byte* run, std::span<const std::byte> p, const TcpView& v) {
   auto same = [&](std::size_t from, std::size_t to) {
     return std::memcmp(run + from, p.data() + from, to - from) == 0;
   };
   const std::size_t t = v.ip_header;
-  return same(0, ip::kTotalLength) && same(ip::kFragment, ip::kChecksum) &&
-         same(ip::kSource, t) && same(t, t + tcp::kSeq) &&
-         same(t + tcp::kSeq + 4, t + tcp::kFlags) && same(t + tcp::kFlags + 1, t + tcp::kChecksum) &&
-         same(t + tcp::kChecksum + 2, v.headers());
+  return same(0, ip::kTotalLength) && same(ip::kFragment, ip::kChecksum) && same(ip::kSource, t) &&
+         same(t, t + tcp::kSeq) && same(t + tcp::kSeq + 4, t + tcp::kFlags) &&
+         same(t + tcp::kFlags + 1, t + tcp::kChecksum) && same(t + tcp::kChecksum + 2, v.headers());
 }
 
 }  // namespace
 
 TcpCoalescer::TcpCoalescer() : arena_(kArenaBytes) { slots_.reserve(kMaxSegments); }
 
-bool TcpCoalescer::tryAppend(std::span<const std::byte> p) {
+bool TcpCoalescer::tryAppend(std::span<const std::byte> p, const Segment& seg) {
   if (slots_.empty() || !slots_.back().open) return false;
   Slot& s = slots_.back();
-  auto seg = runnable(p);
-  if (!seg || seg->view.ip_header != s.ip_header || seg->view.headers() != s.headers) return false;
+  if (seg.view.ip_header != s.ip_header || seg.view.headers() != s.headers) return false;
   const std::byte* run = arena_.data() + s.offset + kVnetHeaderSize;
-  if (!sameFlow(run, p, seg->view) || seg->seq != s.next_seq || seg->id != s.next_id ||
-      seg->payload > s.segment || s.count >= kMaxSegments ||
-      s.length - kVnetHeaderSize + seg->payload > kMaxIpPacket ||
-      used_ + seg->payload > arena_.size())
+  if (!sameFlow(run, p, seg.view) || seg.seq != s.next_seq || seg.id != s.next_id ||
+      seg.payload > s.segment || s.count >= kMaxSegments ||
+      s.length - kVnetHeaderSize + seg.payload > kMaxIpPacket ||
+      used_ + seg.payload > arena_.size())
     return false;
-  std::memcpy(arena_.data() + used_, p.data() + s.headers, seg->payload);
-  used_ += seg->payload;
-  s.length += seg->payload;
+  std::memcpy(arena_.data() + used_, p.data() + s.headers, seg.payload);
+  used_ += seg.payload;
+  s.length += seg.payload;
   ++s.count;
-  s.next_seq += static_cast<std::uint32_t>(seg->payload);
+  s.next_seq += static_cast<std::uint32_t>(seg.payload);
   ++s.next_id;
-  if ((seg->flags & tcp::kPsh) != 0) {
+  if ((seg.flags & tcp::kPsh) != 0) {
     arena_.data()[s.offset + kVnetHeaderSize + s.ip_header + tcp::kFlags] |= std::byte{tcp::kPsh};
     s.open = false;
   }
-  if (seg->payload < s.segment) s.open = false;
+  if (seg.payload < s.segment) s.open = false;
   return true;
 }
 
 bool TcpCoalescer::add(std::span<const std::byte> p) {
-  if (tryAppend(p)) return true;
+  // Checked once per packet: the checksums are the costly part.
+  const auto seg = runnable(p);
+  if (seg && tryAppend(p, *seg)) return true;
   if (p.size() > kMaxIpPacket || used_ + kVnetHeaderSize + p.size() > arena_.size()) return false;
   Slot s;
   s.offset = used_;
   s.length = kVnetHeaderSize + p.size();
-  writeVnetHeader(VnetHeader{}, std::span<std::byte, kVnetHeaderSize>(arena_.data() + used_,
-                                                                      kVnetHeaderSize));
+  writeVnetHeader(VnetHeader{},
+                  std::span<std::byte, kVnetHeaderSize>(arena_.data() + used_, kVnetHeaderSize));
   if (!p.empty())  // an empty span may have no data pointer
     std::memcpy(arena_.data() + used_ + kVnetHeaderSize, p.data(), p.size());
   used_ += s.length;
-  if (auto seg = runnable(p); seg && (seg->flags & tcp::kPsh) == 0) {
+  if (seg && (seg->flags & tcp::kPsh) == 0) {
     s.headers = seg->view.headers();
     s.ip_header = seg->view.ip_header;
     s.segment = seg->payload;
@@ -111,13 +115,12 @@ void TcpCoalescer::finish(Slot& s) {
   if (s.count < 2) return;
   ++runs_;
   run_segments_ += s.count;
-  std::span<std::byte> pkt(arena_.data() + s.offset + kVnetHeaderSize,
-                           s.length - kVnetHeaderSize);
+  std::span<std::byte> pkt(arena_.data() + s.offset + kVnetHeaderSize, s.length - kVnetHeaderSize);
   store16(&pkt[ip::kTotalLength], static_cast<std::uint16_t>(pkt.size()));
   fillIpChecksum(pkt, s.ip_header);
-  std::uint32_t pseudo = pseudoHeaderSum(pkt.subspan<ip::kSource, 4>(),
-                                         pkt.subspan<ip::kDestination, 4>(), ip::kTcp,
-                                         static_cast<std::uint16_t>(pkt.size() - s.ip_header));
+  std::uint32_t pseudo =
+      pseudoHeaderSum(pkt.subspan<ip::kSource, 4>(), pkt.subspan<ip::kDestination, 4>(), ip::kTcp,
+                      static_cast<std::uint16_t>(pkt.size() - s.ip_header));
   store16(&pkt[s.ip_header + tcp::kChecksum], foldSum(pseudo));
   VnetHeader h;
   h.flags = kVnetNeedsCsum;
@@ -126,8 +129,8 @@ void TcpCoalescer::finish(Slot& s) {
   h.gso_size = static_cast<std::uint16_t>(s.segment);
   h.csum_start = static_cast<std::uint16_t>(s.ip_header);
   h.csum_offset = tcp::kChecksum;
-  writeVnetHeader(h, std::span<std::byte, kVnetHeaderSize>(arena_.data() + s.offset,
-                                                           kVnetHeaderSize));
+  writeVnetHeader(h,
+                  std::span<std::byte, kVnetHeaderSize>(arena_.data() + s.offset, kVnetHeaderSize));
 }
 
 void TcpCoalescer::flush(const Emit& emit) {

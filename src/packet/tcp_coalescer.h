@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -44,8 +45,8 @@ class TcpCoalescer {
 
  private:
   struct Slot {
-    std::size_t offset = 0;  // of the virtio-net header in arena_
-    std::size_t length = 0;  // header + packet
+    std::size_t offset = 0;   // of the virtio-net header in arena_
+    std::size_t length = 0;   // header + packet
     std::size_t headers = 0;  // IP + TCP header bytes; 0: not a run
     std::size_t ip_header = 0;
     std::size_t segment = 0;  // payload bytes per segment
@@ -54,7 +55,9 @@ class TcpCoalescer {
     std::uint16_t next_id = 0;
     bool open = false;
   };
-  bool tryAppend(std::span<const std::byte> packet);
+  struct Segment;  // what runnable() learnt about a packet
+  static std::optional<Segment> runnable(std::span<const std::byte> packet);
+  bool tryAppend(std::span<const std::byte> packet, const Segment& seg);
   void finish(Slot& s);
   RawBuffer arena_;
   std::size_t used_ = 0;

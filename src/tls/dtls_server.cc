@@ -1,7 +1,7 @@
 #include "tls/dtls_server.h"
 
-#include <openssl/err.h>
 #include <netinet/udp.h>
+#include <openssl/err.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -185,7 +185,8 @@ bool DtlsServer::sendDatagrams(char* data) {
     ++count;
   };
   if (gso_) {
-    for (const GsoRun& r : planGsoRuns(queued_ends_)) add(r.begin, r.end, r.count > 1 ? r.segment : 0);
+    for (const GsoRun& r : planGsoRuns(queued_ends_))
+      add(r.begin, r.end, r.count > 1 ? r.segment : 0);
   } else {
     std::size_t start = 0;
     for (std::size_t end : queued_ends_) add(std::exchange(start, end), end, 0);

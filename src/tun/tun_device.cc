@@ -14,9 +14,7 @@
 namespace bulwark::tun {
 namespace {
 
-Result<void> errnoFail(const std::string& what) {
-  return fail(what + ": " + std::strerror(errno));
-}
+Result<void> errnoFail(const std::string& what) { return fail(what + ": " + std::strerror(errno)); }
 
 ifreq namedRequest(const std::string& name) {
   ifreq ifr{};

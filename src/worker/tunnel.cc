@@ -58,8 +58,7 @@ int Tunnel::run() {
                      {main_.fd(), POLLIN, 0},
                      {dtls_ ? dtls_->fd() : -1, POLLIN, 0},
                      {dtls_pending_ ? dtls_pending_->fd() : -1, POLLIN, 0}};
-    int n = tls_.pending() ? 0
-                           : ::poll(fds, 5, tun_backlog ? 0 : pollTimeoutMs(Clock::now()));
+    int n = tls_.pending() ? 0 : ::poll(fds, 5, tun_backlog ? 0 : pollTimeoutMs(Clock::now()));
     if (n < 0 && errno != EINTR) break;
     if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) || tls_.pending() ||
         (read_wants_write_ && (fds[0].revents & POLLOUT))) {

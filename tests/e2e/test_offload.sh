@@ -5,7 +5,7 @@
 # still arrives intact both ways (iperf3 counts what it received; the
 # receiving kernels check every TCP checksum), and a UDP reply sent from the
 # gateway's namespace, whose checksum the kernel leaves to the device,
-# reaches the client with a valid one.
+# reaches the client with a valid one. This is also the suite's bulk TCP test.
 source "$(dirname "$0")/lib.sh"
 iperf_listening() { in_server ss -Hltn "sport = :5201" | grep -q LISTEN; }
 e2e_setup
