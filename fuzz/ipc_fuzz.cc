@@ -11,6 +11,7 @@
 #include "ipc/main_authd.h"
 #include "ipc/main_logship.h"
 #include "ipc/main_worker.h"
+#include "ipc/main_zygote.h"
 #include "ipc/worker_authd.h"
 
 namespace {
@@ -31,6 +32,9 @@ void tryDecode(const Frame& f) {
 
 void decodeAll(const Frame& f) {
   tryDecode<WorkerInit>(f);
+  tryDecode<WorkerStarted>(f);
+  tryDecode<SpawnWorker>(f);
+  tryDecode<ZygoteInit>(f);
   tryDecode<TunnelReady>(f);
   tryDecode<TunnelRefused>(f);
   tryDecode<Terminate>(f);
@@ -65,7 +69,8 @@ void decodeAll(const Frame& f) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::span<const std::byte> in(reinterpret_cast<const std::byte*>(data), size);
-  for (std::size_t cap : {kMainWorkerCap, kWorkerAuthdCap, kMainAuthdCap, kMainLogshipCap}) {
+  for (std::size_t cap :
+       {kMainWorkerCap, kWorkerAuthdCap, kMainAuthdCap, kMainLogshipCap, kMainZygoteCap}) {
     auto f = parseFrame(in, cap);
     if (f) decodeAll(*f);
   }

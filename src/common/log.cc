@@ -7,11 +7,17 @@
 
 namespace bulwark {
 
+namespace {
+// %P: the pid of the process writing the line, so that a worker forked by
+// the zygote logs under its own pid.
+std::string patternFor(std::string_view role) {
+  return "%Y-%m-%dT%H:%M:%S.%e %l " + std::string(role) + "[%P] %v";
+}
+}  // namespace
+
 void initLogging(std::string_view role, bool debug) {
   auto logger = spdlog::stderr_logger_mt(std::string(role));
-  std::string pattern = "%Y-%m-%dT%H:%M:%S.%e %l " + std::string(role) + "[" +
-                        std::to_string(::getpid()) + "] %v";
-  logger->set_pattern(pattern);
+  logger->set_pattern(patternFor(role));
   logger->set_level(debug ? spdlog::level::debug : spdlog::level::info);
   logger->flush_on(spdlog::level::info);
   spdlog::set_default_logger(logger);

@@ -135,6 +135,14 @@ Result<std::string> route(std::string_view s) {
   return std::string(buf) + "/" + formatNetmask(cidr->second);
 }
 
+Result<std::string> workerLaunch(std::string_view s) {
+  if (s == "fork" || s == "exec") return std::string(s);
+  return fail(
+      "must be \"fork\" (workers forked by a sandboxed zygote) or \"exec\" (a fresh "
+      "process per connection), got \"" +
+      std::string(s) + "\"");
+}
+
 struct Section {
   std::map<std::string, Setter> keys;
 };
@@ -160,6 +168,7 @@ std::map<std::string, Section> schema(Config& c) {
          {"max_clients", uintKey(s.max_clients, 0, 1000000)},
          {"max_sessions_per_user", uintKey(s.max_sessions_per_user, 0, 10000)},
          {"worker_user", stringKey(s.worker_user)},
+         {"worker_launch", checkedStringKey(s.worker_launch, workerLaunch)},
          {"worker_group", stringKey(s.worker_group)},
          {"runtime_dir", stringKey(s.runtime_dir)},
          {"admin_group", stringKey(s.admin_group)},

@@ -26,6 +26,8 @@ struct ServerConfig {
   unsigned max_clients = 1024;
   unsigned max_sessions_per_user = 2;
   std::string worker_user = "nobody";
+  std::string worker_launch =
+      "fork";  // "fork": from the worker zygote; "exec": fresh per connection
   std::string worker_group;
   std::string runtime_dir = "/run/bulwark";
   std::string admin_group;

@@ -38,6 +38,7 @@ void diffServer(Differ& d) {
   d.key("server.max_clients", &Config::server, &S::max_clients, kLive);
   d.key("server.max_sessions_per_user", &Config::server, &S::max_sessions_per_user, kLive);
   d.key("server.worker_user", &Config::server, &S::worker_user, kRestart);
+  d.key("server.worker_launch", &Config::server, &S::worker_launch, kRestart);
   d.key("server.worker_group", &Config::server, &S::worker_group, kRestart);
   d.key("server.runtime_dir", &Config::server, &S::runtime_dir, kRestart);
   d.key("server.admin_group", &Config::server, &S::admin_group, kRestart);

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 
 namespace bulwark::ipc {
 namespace {
@@ -21,23 +22,23 @@ Result<Frame> parseFrame(std::span<const std::byte> datagram, std::size_t cap) {
   return f;
 }
 
-ssize_t Channel::sendFrame(const Frame& f, int pass_fd, int flags) {
-  // A frame over the cap is our own bug, not the peer's: abort.
-  if (f.payload.size() > cap_) std::abort();
+ssize_t Channel::sendFrame(const Frame& f, std::span<const int> fds, int flags) {
+  // A frame over the cap, or with too many fds, is our own bug: abort.
+  if (f.payload.size() > cap_ || fds.size() > kMaxFdsPerFrame) std::abort();
   std::byte hdr[kTypeBytes] = {std::byte(f.type >> 8), std::byte(f.type & 0xff)};
   iovec iov[2] = {{hdr, kTypeBytes}, {const_cast<std::byte*>(f.payload.data()), f.payload.size()}};
   msghdr msg{};
   msg.msg_iov = iov;
   msg.msg_iovlen = f.payload.empty() ? 1 : 2;
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  if (pass_fd >= 0) {
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kMaxFdsPerFrame)] = {};
+  if (!fds.empty()) {
     msg.msg_control = control;
-    msg.msg_controllen = sizeof(control);
+    msg.msg_controllen = CMSG_SPACE(sizeof(int) * fds.size());
     cmsghdr* c = CMSG_FIRSTHDR(&msg);
     c->cmsg_level = SOL_SOCKET;
     c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
+    c->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
+    std::memcpy(CMSG_DATA(c), fds.data(), sizeof(int) * fds.size());
   }
   ssize_t n;
   do {
@@ -46,24 +47,46 @@ ssize_t Channel::sendFrame(const Frame& f, int pass_fd, int flags) {
   return n;
 }
 
+namespace {
+std::span<const int> oneFd(const int& fd) {
+  return fd >= 0 ? std::span<const int>(&fd, 1) : std::span<const int>();
+}
+}  // namespace
+
 Result<void> Channel::send(const Frame& f, int pass_fd) {
-  if (sendFrame(f, pass_fd, 0) < 0) return fail(std::string("ipc send: ") + std::strerror(errno));
+  if (sendFrame(f, oneFd(pass_fd), 0) < 0)
+    return fail(std::string("ipc send: ") + std::strerror(errno));
   return {};
 }
 
-Result<bool> Channel::trySend(const Frame& f, int pass_fd) {
-  if (sendFrame(f, pass_fd, MSG_DONTWAIT) >= 0) return true;
+Result<bool> Channel::trySend(const Frame& f, int pass_fd) { return trySendFds(f, oneFd(pass_fd)); }
+
+Result<bool> Channel::trySendFds(const Frame& f, std::span<const int> fds) {
+  if (sendFrame(f, fds, MSG_DONTWAIT) >= 0) return true;
   if (errno == EAGAIN || errno == EWOULDBLOCK) return false;
   return fail(std::string("ipc send: ") + std::strerror(errno));
 }
 
+Result<void> Channel::passCredentials() {
+  int one = 1;
+  if (::setsockopt(fd_.get(), SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) != 0)
+    return fail(std::string("SO_PASSCRED: ") + std::strerror(errno));
+  return {};
+}
+
 Result<Frame> Channel::receive() {
-  std::vector<std::byte> buf(cap_ + kTypeBytes + 1);
-  iovec iov{buf.data(), buf.size()};
+  // Not zero-filled: a 64 KiB cap would otherwise cost 16 fresh pages per
+  // frame, most of them never written (recvmsg fills only what arrived).
+  const std::size_t room = cap_ + kTypeBytes + 1;
+  std::unique_ptr<std::byte[]> buf(new std::byte[room]);
+  iovec iov{buf.get(), room};
   msghdr msg{};
   msg.msg_iov = &iov;
   msg.msg_iovlen = 1;
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 4)] = {};
+  // Room for more fds than allowed, so that an excess is seen (and closed)
+  // rather than silently truncated, plus the sender's credentials.
+  alignas(cmsghdr) char
+      control[CMSG_SPACE(sizeof(int) * (kMaxFdsPerFrame + 4)) + CMSG_SPACE(sizeof(ucred))] = {};
   msg.msg_control = control;
   msg.msg_controllen = sizeof(control);
   ssize_t n;
@@ -73,27 +96,34 @@ Result<Frame> Channel::receive() {
   // ECONNRESET: the peer exited with our reply unread; same as a close.
   if (n == 0 || (n < 0 && errno == ECONNRESET)) return fail(kPeerClosed);
   if (n < 0) return fail(std::string("ipc receive: ") + std::strerror(errno));
-  UniqueFd passed;
-  int fd_count = 0;
+  std::vector<UniqueFd> passed;
+  pid_t sender = 0;
   for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
-    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+    if (c->cmsg_level != SOL_SOCKET) continue;
+    if (c->cmsg_type == SCM_CREDENTIALS && c->cmsg_len >= CMSG_LEN(sizeof(ucred))) {
+      ucred cred{};
+      std::memcpy(&cred, CMSG_DATA(c), sizeof(cred));
+      sender = cred.pid;
+      continue;
+    }
+    if (c->cmsg_type != SCM_RIGHTS) continue;
     std::size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
     for (std::size_t i = 0; i < count; ++i) {
       int fd;
       std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-      if (fd_count++ == 0) {
-        passed.reset(fd);
-      } else {
-        ::close(fd);
-      }
+      passed.emplace_back(fd);  // owned (and closed) even when refused below
     }
   }
-  if (fd_count > 1) return fail("ipc: more than one fd attached");
+  if (passed.size() > max_fds_) return fail("ipc: more fds attached than the channel allows");
   if ((msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0)
     return fail("ipc: frame over the channel cap");
-  auto f = parseFrame(std::span(buf.data(), static_cast<std::size_t>(n)), cap_);
+  auto f = parseFrame(std::span(buf.get(), static_cast<std::size_t>(n)), cap_);
   if (!f) return f;
-  f->fd = std::move(passed);
+  if (!passed.empty()) {
+    f->fd = std::move(passed.front());
+    for (std::size_t i = 1; i < passed.size(); ++i) f->more_fds.push_back(std::move(passed[i]));
+  }
+  f->sender_pid = sender;
   return f;
 }
 

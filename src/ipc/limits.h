@@ -9,6 +9,7 @@ namespace bulwark::ipc {
 inline constexpr std::size_t kMainWorkerCap = 64 * 1024;  // WorkerInit carries the cert chain
 inline constexpr std::size_t kWorkerAuthdCap = 4 * 1024;
 inline constexpr std::size_t kMainAuthdCap = 4 * 1024;
+inline constexpr std::size_t kMainZygoteCap = 64 * 1024;   // ZygoteInit carries the cert chain
 inline constexpr std::size_t kMainLogshipCap = 64 * 1024;  // one syslog frame per datagram
 inline constexpr std::size_t kCtlCap = 8 * 1024 * 1024;    // `sessions` of ~10k tunnels
 

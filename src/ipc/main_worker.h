@@ -4,7 +4,10 @@
 //                 TunnelRefused (only after authd granted the session),
 //                 DtlsFlow + connected UDP fd (a DTLS ClientHello carrying
 //                 this tunnel's App-ID arrived), Terminate.
-// worker -> main: Stats (periodic, while a tunnel is up), TunnelClosed.
+// worker -> main: WorkerStarted (first, before the worker reads a byte from
+//                 the client; main takes the worker's pid from the kernel's
+//                 credentials on it), Stats (periodic, while a tunnel is up),
+//                 TunnelClosed.
 // Any other type, or a message out of order, makes main kill the worker.
 // Sequence diagrams: docs/design/privsep.md.
 #pragma once
@@ -26,6 +29,7 @@ enum class MainWorkerType : std::uint16_t {
   kDtlsFlow = 5,
   kStats = 10,
   kTunnelClosed = 11,
+  kWorkerStarted = 12,
 };
 
 // Everything the worker needs to serve one connection. Public data only.
@@ -79,6 +83,13 @@ struct Terminate {
   std::string reason;
   void encode(Writer& w) const;
   static Result<Terminate> decode(Reader& r);
+};
+
+// No payload: what matters is the sender's pid on the frame (SO_PASSCRED).
+struct WorkerStarted {
+  static constexpr auto kType = MainWorkerType::kWorkerStarted;
+  void encode(Writer&) const {}
+  static Result<WorkerStarted> decode(Reader&) { return WorkerStarted{}; }
 };
 
 struct Stats {

@@ -4,6 +4,7 @@
 #include "ipc/limits.h"
 #include "ipc/main_authd.h"
 #include "ipc/main_worker.h"
+#include "ipc/main_zygote.h"
 #include "ipc/worker_authd.h"
 
 namespace bulwark::ipc {
@@ -134,6 +135,21 @@ Result<TunnelClosed> TunnelClosed::decode(Reader& r) {
   if (reason < 1 || reason > 5) return fail("ipc: bad close reason");
   BW_TRY(stats, Stats::decode(r));
   return TunnelClosed{static_cast<CloseReason>(reason), stats};
+}
+
+// ---- main -> zygote ----
+
+void SpawnWorker::encode(Writer& w) const { w.str(peer); }
+Result<SpawnWorker> SpawnWorker::decode(Reader& r) {
+  BW_TRY(p, r.str(kMaxAddressText));
+  if (p.empty()) return fail("ipc: empty peer");
+  return SpawnWorker{std::move(p)};
+}
+
+void ZygoteInit::encode(Writer& w) const { w.str(cert_chain_pem); }
+Result<ZygoteInit> ZygoteInit::decode(Reader& r) {
+  BW_TRY(pem, r.str(kMaxCertChain));
+  return ZygoteInit{std::move(pem)};
 }
 
 // ---- worker <-> authd ----

@@ -5,9 +5,11 @@
 #include <grp.h>
 #include <netinet/in.h>
 #include <openssl/rand.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -136,6 +138,11 @@ Result<void> Gateway::start() {
   if (auto r = loadMitigationPolicy(); !r) return r;
   if (auto r = startAuthd(); !r) return r;
   sendPolicyToAuthd();
+  launcher_ = std::make_unique<WorkerLauncher>(LaunchOptions{
+      exe_dir_ + "/bulwark-worker", worker_account_.uid, worker_account_.gid, empty_root_,
+      cert_chain_pem_, debug_,
+      cfg_.server.worker_launch == "exec" ? WorkerLaunch::kExec : WorkerLaunch::kFork});
+  launcher_->prepare();
   if (auto r = openListener(); !r) return r;
   spare_fd_.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
   gid_t admin_gid = 0;
@@ -234,7 +241,9 @@ void Gateway::run() {
     audit_.tick();
   }
   audit_.record("gateway.stop", {{"tunnels", std::to_string(sessions_.size())}});
-  for (auto& [_, w] : workers_) ::kill(w->pid, SIGTERM);
+  for (auto& [_, w] : workers_)
+    if (w->pid > 0) ::kill(w->pid, SIGTERM);
+  launcher_->stop();
   authd_link_.reset();
   authd_.close();
   ::kill(authd_pid_, SIGTERM);
@@ -286,28 +295,23 @@ Result<void> Gateway::spawnWorker(UniqueFd client, const std::string& peer) {
   auto to_main = ipc::makeChannelPair();
   auto to_authd = ipc::makeChannelPair();
   if (!to_main || !to_authd) return fail("socketpair failed");
-  std::uint64_t id = next_worker_id_++;
-  std::vector<std::string> args = {"--worker-id", std::to_string(id),
-                                   "--uid",       std::to_string(worker_account_.uid),
-                                   "--gid",       std::to_string(worker_account_.gid),
-                                   "--root",      empty_root_,
-                                   "--peer",      peer};
-  if (debug_) args.push_back("--debug");
-  auto pid = privsep::spawnProcess(
-      exe_dir_ + "/bulwark-worker", args,
-      {{client.get(), 3}, {to_main->second.get(), 4}, {to_authd->second.get(), 5}});
+  ipc::Channel channel(std::move(to_main->first), ipc::kMainWorkerCap);
+  // The worker's first frame tells main its pid, as the kernel sees it.
+  if (auto r = channel.passCredentials(); !r) return fail(r.error());
+  auto pid = launcher_->launch(client.get(), to_main->second.get(), to_authd->second.get(), peer);
   if (!pid) return fail(pid.error());
+  std::uint64_t id = next_worker_id_++;
   auto w = std::make_unique<WorkerRecord>();
   w->id = id;
   w->pid = *pid;
   w->peer = peer;
   w->peer_ip = hostOf(peer);
-  w->channel = ipc::Channel(std::move(to_main->first), ipc::kMainWorkerCap);
+  w->channel = std::move(channel);
   w->token =
       loop_.add(w->channel.fd(), EPOLLIN, [this, id](std::uint32_t) { onWorkerReadable(id); });
   authd_link_->post(ipc::encodeFrame(ipc::WorkerAttach{id, peer}), std::move(to_authd->first));
   sendToWorker(*w, ipc::encodeFrame(workerInit()));
-  worker_by_pid_[w->pid] = id;
+  if (w->pid > 0) worker_by_pid_[w->pid] = id;
   workers_[id] = std::move(w);
   spdlog::debug("worker {} pid {} serves {}", id, *pid, peer);
   return {};
@@ -388,9 +392,14 @@ void Gateway::onWorkerReadable(std::uint64_t worker_id) {
     // EOF: the worker is exiting; SIGCHLD does the bookkeeping.
     loop_.remove(w->token);
     w->token = 0;
+    // One that never announced itself cannot be reaped by pid: it never
+    // started (the fork failed, the zygote died) or died before its first
+    // frame, so this EOF is its end.
+    if (!w->started) return workerExited(*w, 0);
     if (frame.error().message != ipc::kPeerClosed) killWorker(*w, frame.error().message);
     return;
   }
+  if (!w->started) return workerStarted(*w, *frame);
   bool tunnel = w->state == WorkerState::kTunnel || w->state == WorkerState::kClosing;
   if (frame->fd || !tunnel) return killWorker(*w, "message out of order");
   switch (static_cast<ipc::MainWorkerType>(frame->type)) {
@@ -412,17 +421,56 @@ void Gateway::onWorkerReadable(std::uint64_t worker_id) {
   }
 }
 
+void Gateway::workerStarted(WorkerRecord& w, const ipc::Frame& frame) {
+  // The kernel put the sender's pid on the frame, so it is the worker's
+  // whatever the frame says.
+  if (w.pid <= 0 && frame.sender_pid > 0) {
+    w.pid = frame.sender_pid;
+    worker_by_pid_[w.pid] = w.id;
+  }
+  w.started = true;
+  if (frame.type != static_cast<std::uint16_t>(ipc::MainWorkerType::kWorkerStarted) || frame.fd ||
+      frame.sender_pid != w.pid)
+    return killWorker(w, "bad first message");
+  if (w.kill_pending) ::kill(w.pid, SIGKILL);
+}
+
+// A worker main has not heard from yet may already have been reaped: read
+// the WorkerStarted frames waiting on those channels, so that reaped pids
+// can be matched to their workers.
+void Gateway::collectWorkerStarts() {
+  std::vector<std::uint64_t> waiting;
+  for (const auto& [id, w] : workers_)
+    if (!w->started && w->token != 0) waiting.push_back(id);
+  for (std::uint64_t id : waiting) {
+    WorkerRecord* w = findWorker(id);
+    if (w == nullptr) continue;
+    pollfd p{w->channel.fd(), POLLIN, 0};
+    if (::poll(&p, 1, 0) == 1) onWorkerReadable(id);
+  }
+}
+
 void Gateway::killWorker(WorkerRecord& w, const std::string& why) {
   spdlog::warn("killing worker {} ({}): {}", w.id, w.peer, why);
   audit_.record("worker.killed",
                 {{"worker", std::to_string(w.id)}, {"peer", w.peer}, {"reason", why}});
-  ::kill(w.pid, SIGKILL);
+  signalWorker(w, SIGKILL);
+}
+
+// Never kill(0 or -1, ...): before a forked worker has announced itself its
+// pid is unknown, and the signal is sent when it does.
+void Gateway::signalWorker(WorkerRecord& w, int sig) {
+  if (w.pid > 0) {
+    ::kill(w.pid, sig);
+  } else {
+    w.kill_pending = true;
+  }
 }
 
 void Gateway::terminateWorker(WorkerRecord& w, const std::string& reason) {
   w.state = WorkerState::kClosing;
   if (!w.channel.valid() || !sendToWorker(w, ipc::encodeFrame(ipc::Terminate{reason})))
-    ::kill(w.pid, SIGKILL);
+    signalWorker(w, SIGKILL);
 }
 
 // main never blocks on a worker: one that does not read its channel (stuck
@@ -491,7 +539,7 @@ void Gateway::grantTunnel(const ipc::SessionGrant& g) {
     // must be gone before the same address is configured again.
     WorkerRecord* old = findWorker(*s.worker_id);
     spdlog::info("session {} reconnected from {}; ending its old tunnel", g.session_id, w->peer);
-    ::kill(old->pid, SIGKILL);
+    signalWorker(*old, SIGKILL);
     w->state = WorkerState::kAwaitingOldTunnel;
     return;
   }
@@ -568,7 +616,8 @@ void Gateway::onSignal() {
 void Gateway::reapChildren() {
   int status = 0;
   pid_t pid;
-  while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
+  rusage usage{};
+  while ((pid = ::wait4(-1, &status, WNOHANG, &usage)) > 0) {
     if (pid == authd_pid_ && WIFSTOPPED(status)) {
       // A stop of the authd we trace: let it go on, with its signal if any.
       int sig = (status >> 16) == PTRACE_EVENT_STOP ? 0 : WSTOPSIG(status);
@@ -580,9 +629,20 @@ void Gateway::reapChildren() {
       running_ = false;
       continue;
     }
+    if (launcher_->zygoteExited(pid, status)) continue;
     auto it = worker_by_pid_.find(pid);
+    if (it == worker_by_pid_.end()) {
+      collectWorkerStarts();
+      it = worker_by_pid_.find(pid);
+    }
     if (it == worker_by_pid_.end()) continue;
-    if (WorkerRecord* w = findWorker(it->second)) workerExited(*w, status);
+    if (WorkerRecord* w = findWorker(it->second)) {
+      spdlog::debug("worker {} ({}) used {} ms of CPU and {} page faults", w->id, w->peer,
+                    (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000 +
+                        (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000,
+                    usage.ru_minflt + usage.ru_majflt);
+      workerExited(*w, status);
+    }
     worker_by_pid_.erase(it);
   }
 }
@@ -597,6 +657,9 @@ void Gateway::workerExited(WorkerRecord& w, int status) {
                                    {"peer", w.peer},
                                    {"signal", std::to_string(WTERMSIG(status))}});
   }
+  // Someone may be probing the shared address-space layout of forked workers.
+  if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL && WTERMSIG(status) != SIGTERM)
+    launcher_->renew("a worker died of signal " + std::to_string(WTERMSIG(status)));
   if (w.session_id && !w.username.empty()) {
     audit_.record("tunnel.end", {{"user", w.username},
                                  {"session", std::to_string(*w.session_id)},
@@ -752,6 +815,7 @@ Result<nlohmann::json> Gateway::reloadConfig(const std::string& by) {
   ++config_generation_;
   config_loaded_at_ = ::time(nullptr);
   sendAuthSettings();
+  launcher_->renew("configuration reloaded");  // e.g. after an upgrade of bulwark-worker
   std::string changed;
   for (const auto& k : diff.live) changed += (changed.empty() ? "" : ",") + k;
   audit_.record("config.reload", {{"by", by},

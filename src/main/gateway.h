@@ -25,6 +25,7 @@
 #include "main/authd_link.h"
 #include "main/ban_list.h"
 #include "main/control_server.h"
+#include "main/worker_launcher.h"
 #include "main/worker_record.h"
 #include "mitigation/policy_store.h"
 #include "pool/ip_pool.h"
@@ -62,6 +63,8 @@ class Gateway : public ControlHandler {
                     std::string datagram);
   Result<void> spawnWorker(UniqueFd client, const std::string& peer);
   void onWorkerReadable(std::uint64_t worker_id);
+  void workerStarted(WorkerRecord& w, const ipc::Frame& frame);
+  void collectWorkerStarts();
   void onAuthdReadable();
   void onSignal();
   void reapChildren();
@@ -73,6 +76,7 @@ class Gateway : public ControlHandler {
   void endSession(std::uint64_t session_id);
   void terminateWorker(WorkerRecord& w, const std::string& reason);
   void killWorker(WorkerRecord& w, const std::string& why);
+  void signalWorker(WorkerRecord& w, int sig);
   bool sendToWorker(WorkerRecord& w, const ipc::Frame& f, int pass_fd = -1, bool droppable = false);
   WorkerRecord* findWorker(std::uint64_t id);
   void recordAudit(const ipc::AuditEvent& e);
@@ -101,6 +105,7 @@ class Gateway : public ControlHandler {
   std::unique_ptr<AuthdLink> authd_link_;  // main -> authd, never blocks
   pid_t authd_pid_ = -1;
   std::unique_ptr<ControlServer> control_;
+  std::unique_ptr<WorkerLauncher> launcher_;
   pool::IpPool pool_;
   std::uint64_t next_worker_id_ = 1;
   std::unordered_map<std::uint64_t, std::unique_ptr<WorkerRecord>> workers_;

@@ -23,7 +23,9 @@ enum class WorkerState {
 
 struct WorkerRecord {
   std::uint64_t id = 0;
-  pid_t pid = -1;
+  pid_t pid = 0;              // 0 until known (a forked worker announces itself)
+  bool started = false;       // its WorkerStarted arrived
+  bool kill_pending = false;  // killed before its pid was known
   std::string peer;
   ipc::Channel channel;
   EventLoop::Token token = 0;

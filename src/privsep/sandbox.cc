@@ -32,6 +32,8 @@ Result<void> applyRlimits(const SandboxSpec& spec) {
   // No RLIMIT_FSIZE: stderr (the log) may be a regular file, and the empty
   // root already leaves nothing to create or grow.
   if (auto r = setLimit(RLIMIT_CORE, 0, "rlimit core"); !r) return r;
+  // The zygote forks the workers; each lowers this to 0 itself (narrowToWorker).
+  if (spec.role == SandboxRole::kWorkerZygote) return {};
   return setLimit(RLIMIT_NPROC, 0, "rlimit nproc");
 }
 
@@ -72,6 +74,13 @@ Result<void> enterSandbox(const SandboxSpec& spec) {
   if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return errnoFail("no_new_privs");
   if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) return errnoFail("dumpable");
   auto seccomp = installSeccompPolicy(spec.role);
+  if (!seccomp) return fail(seccomp.error());
+  return {};
+}
+
+Result<void> narrowToWorker() {
+  if (auto r = setLimit(RLIMIT_NPROC, 0, "rlimit nproc"); !r) return r;
+  auto seccomp = installSeccompPolicy(SandboxRole::kWorker);
   if (!seccomp) return fail(seccomp.error());
   return {};
 }

@@ -18,7 +18,7 @@
 
 namespace bulwark::privsep {
 
-enum class SandboxRole { kWorker, kAuthd, kLogship };
+enum class SandboxRole { kWorker, kWorkerZygote, kAuthd, kLogship };
 
 struct SandboxSpec {
   uid_t uid = 0;
@@ -29,6 +29,13 @@ struct SandboxSpec {
 };
 
 Result<void> enterSandbox(const SandboxSpec& spec);
+
+// In a worker just forked by the zygote (which is already sandboxed with
+// the kWorkerZygote role): no more processes (RLIMIT_NPROC 0) and the
+// worker's own seccomp filter on top of the zygote's, so the fork, prlimit
+// and seccomp calls the zygote was allowed are gone before the first byte
+// from the client.
+Result<void> narrowToWorker();
 
 // Creates (if needed) and checks the directory used as the workers' root:
 // owned by root, not writable by anyone else, and empty.

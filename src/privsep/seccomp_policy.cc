@@ -45,6 +45,8 @@ Result<void> allowRoleSyscalls(SandboxRole role, scmp_filter_ctx ctx) {
   switch (role) {
     case SandboxRole::kWorker:
       return allowWorkerSyscalls(ctx);
+    case SandboxRole::kWorkerZygote:
+      return allowWorkerZygoteSyscalls(ctx);
     case SandboxRole::kAuthd:
       return allowAuthdSyscalls(ctx);
     case SandboxRole::kLogship:

@@ -1,7 +1,7 @@
 // One seccomp allow-list per process role, each in its own file
-// (seccomp_worker.cc, seccomp_authd.cc, seccomp_logship.cc). installSeccompPolicy builds the
-// filter (default KILL_PROCESS, architecture check first) and calls the
-// role's function to add what that role may do.
+// (seccomp_worker.cc, seccomp_worker_zygote.cc, seccomp_authd.cc, seccomp_logship.cc).
+// installSeccompPolicy builds the filter (default KILL_PROCESS, architecture check first) and calls
+// the role's function to add what that role may do.
 #pragma once
 
 #include <seccomp.h>
@@ -13,6 +13,7 @@
 namespace bulwark::privsep {
 
 Result<void> allowWorkerSyscalls(scmp_filter_ctx ctx);
+Result<void> allowWorkerZygoteSyscalls(scmp_filter_ctx ctx);
 Result<void> allowAuthdSyscalls(scmp_filter_ctx ctx);
 Result<void> allowLogshipSyscalls(scmp_filter_ctx ctx);
 // Nothing unless built with BULWARK_SANITIZE (seccomp_sanitizer.cc).

@@ -38,8 +38,9 @@ unsigned DtlsServer::pskCallback(SSL* ssl, const char* /*identity*/, unsigned ch
   return kDtlsPskBytes;
 }
 
-Result<std::unique_ptr<DtlsServer>> DtlsServer::create(const SecretBuffer& psk, UniqueFd udp) {
-  if (psk.size() != kDtlsPskBytes) return fail("DTLS PSK must be 32 bytes");
+namespace {
+
+Result<SslCtxPtr> makeDtlsContext() {
   SslCtxPtr ctx(SSL_CTX_new(DTLS_server_method()));
   if (!ctx) return fail("DTLS context");
   SSL_CTX_set_min_proto_version(ctx.get(), DTLS1_2_VERSION);
@@ -47,7 +48,36 @@ Result<std::unique_ptr<DtlsServer>> DtlsServer::create(const SecretBuffer& psk, 
   if (SSL_CTX_set_cipher_list(ctx.get(), "PSK+AESGCM:PSK+CHACHA20") != 1)
     return fail("DTLS ciphers");
   SSL_CTX_set_options(ctx.get(), SSL_OP_NO_QUERY_MTU | SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION);
-  SSL_CTX_set_psk_server_callback(ctx.get(), pskCallback);
+  SSL_CTX_set_psk_server_callback(ctx.get(), DtlsServer::pskCallback);
+  return ctx;
+}
+
+// The context holds no per-flow state (the PSK is found through the SSL's
+// app data), so a process makes it once.
+Result<SSL_CTX*> sharedDtlsContext() {
+  static SslCtxPtr shared;
+  if (!shared) {
+    auto made = makeDtlsContext();
+    if (!made) return fail(made.error());
+    shared = std::move(*made);
+  }
+  return shared.get();
+}
+
+}  // namespace
+
+Result<void> prepareDtlsContext() {
+  auto ctx = sharedDtlsContext();
+  if (!ctx) return fail(ctx.error());
+  return {};
+}
+
+Result<std::unique_ptr<DtlsServer>> DtlsServer::create(const SecretBuffer& psk, UniqueFd udp) {
+  if (psk.size() != kDtlsPskBytes) return fail("DTLS PSK must be 32 bytes");
+  auto shared = sharedDtlsContext();
+  if (!shared) return fail(shared.error());
+  SSL_CTX_up_ref(*shared);
+  SslCtxPtr ctx(*shared);
   SslPtr ssl(SSL_new(ctx.get()));
   if (!ssl) return fail("DTLS session");
   return std::unique_ptr<DtlsServer>(

@@ -34,6 +34,10 @@ inline constexpr const char* kDtlsPskLabel = "EXPORTER-openconnect-psk";
 
 Result<SecretBuffer> exportDtlsPsk(SSL* tls);
 
+// Makes the process's one DTLS context now (the worker zygote, so that its
+// workers inherit it) rather than at the first flow.
+Result<void> prepareDtlsContext();
+
 class DtlsServer {
  public:
   using Deliver = std::function<void(std::span<const std::byte> record)>;
@@ -53,12 +57,14 @@ class DtlsServer {
   bool queue(std::span<const std::byte> record);
   bool flushQueued();
 
+  // The context's PSK callback: the PSK of the DtlsServer in the SSL's app data.
+  static unsigned pskCallback(SSL* ssl, const char* identity, unsigned char* psk, unsigned max);
+
  private:
   DtlsServer(SslCtxPtr ctx, SslPtr ssl, UniqueFd udp, const SecretBuffer& psk);
   bool flush();
   bool sendDatagrams(char* data);
   bool feedOne(std::span<const std::byte> datagram, const Deliver& deliver);
-  static unsigned pskCallback(SSL* ssl, const char* identity, unsigned char* psk, unsigned max);
 
   SslCtxPtr ctx_;
   SslPtr ssl_;

@@ -156,4 +156,15 @@ Result<SslCtxPtr> makeServerContext(std::string_view cert_chain_pem, RemoteSigne
   return ctx;
 }
 
+Result<ReusableServerContext> ReusableServerContext::make(std::string_view cert_chain_pem) {
+  auto slot = std::make_shared<RemoteSigner>();
+  auto ctx =
+      makeServerContext(cert_chain_pem, [slot](const ipc::SignRequest& req) -> Result<std::string> {
+        if (!*slot) return fail("no signer bound to the context");
+        return (*slot)(req);
+      });
+  if (!ctx) return fail(ctx.error());
+  return ReusableServerContext(std::move(*ctx), std::move(slot), std::string(cert_chain_pem));
+}
+
 }  // namespace bulwark::tls

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -25,5 +26,28 @@ namespace bulwark::tls {
 using RemoteSigner = std::function<Result<std::string>(const ipc::SignRequest&)>;
 
 Result<SslCtxPtr> makeServerContext(std::string_view cert_chain_pem, RemoteSigner signer);
+
+// A server context made once, before the connection it serves exists (in
+// the worker zygote), whose signer is bound later (in the forked worker, to
+// that worker's authd channel). Building a context costs about as much CPU
+// as the rest of a handshake; a forked worker inherits this one ready.
+//
+//   auto shared = ReusableServerContext::make(pem);      // zygote
+//   shared->bindSigner([&](auto& r) { return authd.sign(r); });   // worker
+//   SslPtr ssl(SSL_new(shared->get()));
+class ReusableServerContext {
+ public:
+  static Result<ReusableServerContext> make(std::string_view cert_chain_pem);
+  void bindSigner(RemoteSigner signer) { *slot_ = std::move(signer); }
+  [[nodiscard]] SSL_CTX* get() const { return ctx_.get(); }
+  [[nodiscard]] const std::string& chainPem() const { return chain_pem_; }
+
+ private:
+  ReusableServerContext(SslCtxPtr ctx, std::shared_ptr<RemoteSigner> slot, std::string pem)
+      : ctx_(std::move(ctx)), slot_(std::move(slot)), chain_pem_(std::move(pem)) {}
+  SslCtxPtr ctx_;
+  std::shared_ptr<RemoteSigner> slot_;
+  std::string chain_pem_;
+};
 
 }  // namespace bulwark::tls

@@ -10,13 +10,18 @@
 
 namespace bulwark::worker {
 
-Connection::Connection(std::string peer, ipc::Channel main, ipc::Channel authd, UniqueFd client)
+Connection::Connection(std::string peer, ipc::Channel main, ipc::Channel authd, UniqueFd client,
+                       tls::ReusableServerContext* prepared)
     : peer_(std::move(peer)),
       main_(std::move(main)),
       authd_(std::move(authd)),
-      client_(std::move(client)) {}
+      client_(std::move(client)),
+      prepared_(prepared) {}
 
 int Connection::serve() {
+  // First, before any byte from the client: main learns this process's pid
+  // from the kernel's credentials on this frame.
+  if (!main_.sendMessage(ipc::WorkerStarted{})) return 1;
   auto frame = main_.receive();
   if (!frame) return 1;
   auto init = ipc::decodeFrame<ipc::WorkerInit>(*frame);
@@ -24,13 +29,22 @@ int Connection::serve() {
     spdlog::error("bad WorkerInit from main: {}", init.error().message);
     return 1;
   }
-  auto ctx = tls::makeServerContext(
-      init->cert_chain_pem, [this](const ipc::SignRequest& req) { return authd_.sign(req); });
-  if (!ctx) {
-    spdlog::error("TLS setup: {}", ctx.error().message);
-    return 1;
+  tls::RemoteSigner signer = [this](const ipc::SignRequest& req) { return authd_.sign(req); };
+  tls::SslCtxPtr own;
+  SSL_CTX* ctx = nullptr;
+  if (prepared_ != nullptr && prepared_->chainPem() == init->cert_chain_pem) {
+    prepared_->bindSigner(std::move(signer));
+    ctx = prepared_->get();
+  } else {
+    auto made = tls::makeServerContext(init->cert_chain_pem, std::move(signer));
+    if (!made) {
+      spdlog::error("TLS setup: {}", made.error().message);
+      return 1;
+    }
+    own = std::move(*made);
+    ctx = own.get();
   }
-  tls::SslPtr ssl(SSL_new(ctx->get()));
+  tls::SslPtr ssl(SSL_new(ctx));
   TlsStream stream(std::move(ssl), std::move(client_));
   Deadline deadline =
       std::chrono::steady_clock::now() + std::chrono::seconds(init->auth_timeout_seconds);

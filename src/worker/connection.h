@@ -12,13 +12,17 @@
 #include "common/unique_fd.h"
 #include "ipc/channel.h"
 #include "ipc/main_worker.h"
+#include "tls/server_context.h"
 #include "worker/authd_client.h"
 
 namespace bulwark::worker {
 
 class Connection {
  public:
-  Connection(std::string peer, ipc::Channel main, ipc::Channel authd, UniqueFd client);
+  // `prepared`: a TLS context made before the fork (worker zygote); used when
+  // its chain is the one WorkerInit names, else the worker makes its own.
+  Connection(std::string peer, ipc::Channel main, ipc::Channel authd, UniqueFd client,
+             tls::ReusableServerContext* prepared = nullptr);
   // Returns the process exit code.
   int serve();
 
@@ -27,6 +31,7 @@ class Connection {
   ipc::Channel main_;
   AuthdClient authd_;
   UniqueFd client_;
+  tls::ReusableServerContext* prepared_;
 };
 
 }  // namespace bulwark::worker

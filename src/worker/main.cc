@@ -3,15 +3,19 @@
 // authd. It enters its sandbox before reading a single byte from the client
 // (docs/design/privsep.md, "Worker start-up order"); if any step fails it
 // exits.
+// With --zygote it is the worker zygote instead (worker/zygote.h): fd 3 is
+// its channel from main, and it forks one worker per SpawnWorker.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <string>
 
 #include "common/log.h"
 #include "ipc/limits.h"
+#include "ipc/main_zygote.h"
 #include "privsep/sandbox.h"
 #include "tls/sandbox_preload.h"
 #include "worker/connection.h"
+#include "worker/zygote.h"
 
 namespace {
 
@@ -21,10 +25,12 @@ struct WorkerArgs {
   gid_t gid = 0;
   std::string root, peer;
   bool debug = false;
+  bool zygote = false;
 };
 
 void defineArgs(CLI::App& app, WorkerArgs& a) {
-  app.add_option("--worker-id", a.worker_id)->required();
+  app.add_option("--worker-id", a.worker_id);
+  app.add_flag("--zygote", a.zygote);
   app.add_option("--uid", a.uid)->required()->check(CLI::PositiveNumber);
   app.add_option("--gid", a.gid)->required()->check(CLI::PositiveNumber);
   app.add_option("--root", a.root)->required();
@@ -43,10 +49,14 @@ int main(int argc, char** argv) {
   initLogging("worker", args.debug);
   tls::preloadBeforeSandbox();  // everything that reads files, before the chroot
   privsep::SandboxSpec spec{args.uid, args.gid, args.root};
+  if (args.zygote) spec.role = privsep::SandboxRole::kWorkerZygote;
   if (auto r = privsep::enterSandbox(spec); !r) {
     spdlog::critical("sandbox setup failed, exiting: {}", r.error().message);
     return 1;
   }
+  if (args.zygote)
+    return worker::runZygote(
+        ipc::Channel(UniqueFd(3), ipc::kMainZygoteCap, ipc::SpawnWorker::kFds));
   worker::Connection conn(args.peer, ipc::Channel(UniqueFd(4), ipc::kMainWorkerCap),
                           ipc::Channel(UniqueFd(5), ipc::kWorkerAuthdCap), UniqueFd(3));
   return conn.serve();

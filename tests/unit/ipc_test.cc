@@ -1,6 +1,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ipc/channel.h"
@@ -8,6 +9,7 @@
 #include "ipc/main_authd.h"
 #include "ipc/main_logship.h"
 #include "ipc/main_worker.h"
+#include "ipc/main_zygote.h"
 #include "ipc/worker_authd.h"
 
 namespace bulwark::ipc {
@@ -61,9 +63,9 @@ TEST(IpcCodec, RoundTripsEveryMessage) {
 
 TEST(IpcCodec, RejectsTruncatedTrailingAndOverCap) {
   auto f = encodeFrame(CookieReply{true, "bob", 9});
-  Frame cut{f.type, std::vector<std::byte>(f.payload.begin(), f.payload.end() - 1), {}};
+  Frame cut{f.type, std::vector<std::byte>(f.payload.begin(), f.payload.end() - 1), {}, {}, 0};
   EXPECT_FALSE(decodeFrame<CookieReply>(cut));
-  Frame extra{f.type, f.payload, {}};
+  Frame extra{f.type, f.payload, {}, {}, 0};
   extra.payload.push_back(std::byte{0});
   EXPECT_FALSE(decodeFrame<CookieReply>(extra));
   EXPECT_FALSE(decodeFrame<SessionGrant>(f));  // wrong type
@@ -95,6 +97,78 @@ TEST(IpcChannel, SendsFramesAndOneFd) {
   EXPECT_EQ(c, 'x');
   ::close(p[0]);
   EXPECT_EQ(decodeFrame<TunnelReady>(*f)->client_address, "192.168.99.2");
+}
+
+TEST(IpcZygote, SpawnAndInitRoundTripAndRejectBadInput) {
+  EXPECT_EQ(roundTrip(SpawnWorker{"10.0.0.2:51234"}).peer, "10.0.0.2:51234");
+  EXPECT_EQ(roundTrip(ZygoteInit{"-----BEGIN CERTIFICATE-----"}).cert_chain_pem,
+            "-----BEGIN CERTIFICATE-----");
+  EXPECT_FALSE(decodeFrame<SpawnWorker>(encodeFrame(SpawnWorker{""})));
+  EXPECT_FALSE(
+      decodeFrame<SpawnWorker>(encodeFrame(SpawnWorker{std::string(kMaxAddressText + 1, '1')})));
+  EXPECT_FALSE(
+      decodeFrame<ZygoteInit>(encodeFrame(ZygoteInit{std::string(kMaxCertChain + 1, 'x')})));
+  EXPECT_FALSE(decodeFrame<ZygoteInit>(encodeFrame(SpawnWorker{"1.2.3.4:5"})));  // wrong type
+  EXPECT_TRUE(decodeFrame<WorkerStarted>(encodeFrame(WorkerStarted{})));
+  Frame extra = encodeFrame(WorkerStarted{});
+  extra.payload.push_back(std::byte{0});
+  EXPECT_FALSE(decodeFrame<WorkerStarted>(extra));
+}
+
+// Each received fd is the matching pipe's write end, in the order sent.
+void expectPipeEnds(const Frame& f, const int (&read_ends)[3]) {
+  ASSERT_TRUE(f.fd.valid());
+  ASSERT_EQ(f.more_fds.size(), 2u);
+  const int sent[3] = {f.fd.get(), f.more_fds[0].get(), f.more_fds[1].get()};
+  for (int i = 0; i < 3; ++i) {
+    char c = static_cast<char>('a' + i);
+    ASSERT_EQ(::write(sent[i], &c, 1), 1);
+    char got = 0;
+    ASSERT_EQ(::read(read_ends[i], &got, 1), 1);
+    EXPECT_EQ(got, c);
+  }
+}
+
+TEST(IpcChannel, CarriesSeveralFdsInOrderUpToItsLimit) {
+  auto pair = makeChannelPair();
+  Channel a(std::move(pair->first), kMainZygoteCap, SpawnWorker::kFds);
+  Channel b(std::move(pair->second), kMainZygoteCap, SpawnWorker::kFds);
+  int p[3][2];
+  for (auto& e : p) ASSERT_EQ(pipe2(e, O_CLOEXEC), 0);
+  int fds[3] = {p[0][1], p[1][1], p[2][1]};
+  ASSERT_TRUE(*a.trySendFds(encodeFrame(SpawnWorker{"1.2.3.4:5"}), fds));
+  auto f = b.receive();
+  ASSERT_TRUE(f);
+  expectPipeEnds(*f, {p[0][0], p[1][0], p[2][0]});
+  // A receiver made for one fd refuses a frame with three (and closes them).
+  auto pair2 = makeChannelPair();
+  Channel c(std::move(pair2->first), kMainZygoteCap, SpawnWorker::kFds);
+  Channel d(std::move(pair2->second), kMainZygoteCap);
+  ASSERT_TRUE(*c.trySendFds(encodeFrame(SpawnWorker{"1.2.3.4:5"}), fds));
+  EXPECT_FALSE(d.receive());
+  for (auto& e : p) {
+    ::close(e[0]);
+    ::close(e[1]);
+  }
+}
+
+TEST(IpcChannel, CredentialsNameTheSendingProcess) {
+  auto pair = makeChannelPair();
+  Channel main_end(std::move(pair->first), kMainWorkerCap);
+  Channel worker_end(std::move(pair->second), kMainWorkerCap);
+  ASSERT_TRUE(main_end.passCredentials());
+  pid_t child = fork();
+  if (child == 0) _exit(worker_end.sendMessage(WorkerStarted{}) ? 0 : 1);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  auto f = main_end.receive();
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->sender_pid, child);  // what the kernel saw, not what the sender says
+  // Without passCredentials() no pid is attached.
+  ASSERT_TRUE(main_end.sendMessage(WorkerStarted{}));
+  auto g = worker_end.receive();
+  ASSERT_TRUE(g);
+  EXPECT_EQ(g->sender_pid, 0);
 }
 
 TEST(IpcChannel, ReceiverRejectsFramesOverItsCap) {

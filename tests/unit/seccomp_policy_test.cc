@@ -4,14 +4,18 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <functional>
+
+#include "privsep/sandbox.h"
 
 namespace bulwark::privsep {
 namespace {
@@ -38,6 +42,13 @@ int underAuthdPolicy(const std::function<void()>& attempt) {
 int underLogshipPolicy(const std::function<void()>& attempt) {
   return underPolicy(SandboxRole::kLogship, attempt);
 }
+int underZygotePolicy(const std::function<void()>& attempt) {
+  return underPolicy(SandboxRole::kWorkerZygote, attempt);
+}
+
+// The one clone the zygote may make: a process whose parent is the
+// zygote's parent (here: the test).
+long forkSibling() { return syscall(SYS_clone, CLONE_PARENT | SIGCHLD, 0, 0, 0, 0); }
 
 bool killedBySeccomp(int status) {
 #ifdef BULWARK_SECCOMP_TRAP
@@ -106,6 +117,51 @@ TEST(SeccompPolicy, ExecutableMemoryKills) {
 TEST(SeccompPolicy, PtraceAndIoctlKill) {
   EXPECT_TRUE(killedBySeccomp(underWorkerPolicy([] { syscall(SYS_ptrace, 0, 0, 0, 0); })));
   EXPECT_TRUE(killedBySeccomp(underWorkerPolicy([] { ioctl(0, 0x5401 /* TCGETS */, nullptr); })));
+}
+
+TEST(SeccompZygotePolicy, ForksSiblingsThatAreTheParentsChildren) {
+#ifdef BULWARK_UNDER_ASAN
+  GTEST_SKIP() << "not meaningful under AddressSanitizer";
+#endif
+  int status = underZygotePolicy([] {
+    long pid = forkSibling();
+    if (pid == 0) _exit(42);
+    _exit(pid > 0 ? 0 : 1);
+  });
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  // CLONE_PARENT: the sibling is this test's child, reaped here.
+  int sibling = 0;
+  ASSERT_GT(waitpid(-1, &sibling, 0), 0);
+  EXPECT_TRUE(WIFEXITED(sibling) && WEXITSTATUS(sibling) == 42) << sibling;
+}
+
+TEST(SeccompZygotePolicy, AnyOtherCloneOpenExecOrSocketKills) {
+  EXPECT_TRUE(killedBySeccomp(underZygotePolicy([] { syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0); })));
+  EXPECT_TRUE(killedBySeccomp(underZygotePolicy(
+      [] { syscall(SYS_clone, CLONE_PARENT | CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0); })));
+  EXPECT_TRUE(killedBySeccomp(underZygotePolicy(
+      [] { syscall(SYS_clone, CLONE_PARENT | CLONE_VM | SIGCHLD, 0, 0, 0, 0); })));
+  EXPECT_TRUE(killedBySeccomp(underZygotePolicy([] { syscall(SYS_clone3, nullptr, 0); })));
+  EXPECT_TRUE(killedBySeccomp(underZygotePolicy([] { open("/etc/passwd", O_RDONLY); })));
+  EXPECT_TRUE(killedBySeccomp(underZygotePolicy([] {
+    char* const argv[] = {const_cast<char*>("/bin/sh"), nullptr};
+    execve("/bin/sh", argv, nullptr);
+  })));
+  EXPECT_TRUE(killedBySeccomp(underZygotePolicy([] { socket(AF_INET, SOCK_STREAM, 0); })));
+  EXPECT_TRUE(killedBySeccomp(underZygotePolicy([] { syscall(SYS_setuid, 0); })));
+}
+
+// A worker forked by the zygote stacks the worker's filter: the zygote's
+// fork right is gone before it serves a byte.
+TEST(SeccompZygotePolicy, ForkedWorkerLosesTheForkRight) {
+  EXPECT_TRUE(killedBySeccomp(underZygotePolicy([] {
+    if (!narrowToWorker()) _exit(100);
+    forkSibling();
+  })));
+  EXPECT_TRUE(killedBySeccomp(underZygotePolicy([] {
+    if (!narrowToWorker()) _exit(100);
+    syscall(SYS_prlimit64, 0, RLIMIT_NPROC, nullptr, nullptr);
+  })));
 }
 
 TEST(SeccompAuthdPolicy, ReadsFilesButNeverWritesOrCreatesThem) {

@@ -1,0 +1,121 @@
+#include "main/worker_launcher.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <array>
+
+#include "common/log.h"
+#include "ipc/limits.h"
+#include "ipc/main_zygote.h"
+#include "privsep/spawn.h"
+
+namespace bulwark::mainproc {
+namespace {
+
+// A zygote that keeps dying (say, its sandbox cannot be set up) is restarted
+// at most this often; connections in between are served by exec.
+constexpr auto kRestartInterval = std::chrono::seconds(1);
+
+std::vector<std::string> identityArgs(const LaunchOptions& o) {
+  std::vector<std::string> args = {"--uid",  std::to_string(o.uid), "--gid", std::to_string(o.gid),
+                                   "--root", o.empty_root};
+  if (o.debug) args.push_back("--debug");
+  return args;
+}
+
+}  // namespace
+
+void WorkerLauncher::prepare() {
+  if (opt_.mode != WorkerLaunch::kFork) return;
+  if (auto r = startZygote(); !r)
+    spdlog::error("worker zygote: {}; workers are exec'd until it starts", r.error().message);
+}
+
+Result<void> WorkerLauncher::startZygote() {
+  last_start_ = std::chrono::steady_clock::now();
+  auto pair = ipc::makeChannelPair();
+  if (!pair) return fail(pair.error());
+  auto args = identityArgs(opt_);
+  args.insert(args.begin(), "--zygote");
+  auto pid = privsep::spawnProcess(opt_.executable, args, {{pair->second.get(), 3}});
+  if (!pid) return fail(pid.error());
+  zygote_pid_ = *pid;
+  zygote_ = ipc::Channel(std::move(pair->first), ipc::kMainZygoteCap, ipc::SpawnWorker::kFds);
+  forks_ = 0;
+  // Queued in the socket until the zygote reads it, like every SpawnWorker.
+  if (auto r = zygote_.send(ipc::encodeFrame(ipc::ZygoteInit{opt_.cert_chain_pem})); !r) {
+    renew("its channel failed");
+    return fail(r.error());
+  }
+  spdlog::debug("worker zygote pid {}", zygote_pid_);
+  return {};
+}
+
+bool WorkerLauncher::zygoteUsable() {
+  if (opt_.mode != WorkerLaunch::kFork) return false;
+  if (zygote_.valid() && forks_ >= kForksPerZygote) renew("it forked " + std::to_string(forks_));
+  if (zygote_.valid()) return true;
+  if (std::chrono::steady_clock::now() - last_start_ < kRestartInterval) return false;
+  if (auto r = startZygote(); !r) {
+    spdlog::error("worker zygote: {}", r.error().message);
+    return false;
+  }
+  return true;
+}
+
+Result<pid_t> WorkerLauncher::launch(int client, int to_main, int to_authd,
+                                     const std::string& peer) {
+  if (zygoteUsable()) {
+    std::array<int, ipc::SpawnWorker::kFds> fds = {client, to_main, to_authd};
+    auto sent = zygote_.trySendFds(ipc::encodeFrame(ipc::SpawnWorker{peer}), fds);
+    if (sent && *sent) {
+      ++forks_;
+      return 0;
+    }
+    // Full (the zygote is stuck) or gone: this connection is exec'd.
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_fallback_log_ >= std::chrono::seconds(10)) {
+      spdlog::warn("worker zygote {}; exec'ing workers meanwhile",
+                   sent ? "is not reading its channel" : sent.error().message);
+      last_fallback_log_ = now;
+    }
+    if (!sent) renew("its channel failed");
+  }
+  return execWorker(client, to_main, to_authd, peer);
+}
+
+Result<pid_t> WorkerLauncher::execWorker(int client, int to_main, int to_authd,
+                                         const std::string& peer) {
+  auto args = identityArgs(opt_);
+  args.push_back("--peer");
+  args.push_back(peer);
+  return privsep::spawnProcess(opt_.executable, args, {{client, 3}, {to_main, 4}, {to_authd, 5}});
+}
+
+void WorkerLauncher::renew(const std::string& why) {
+  if (!zygote_.valid()) return;
+  spdlog::info("replacing the worker zygote (pid {}): {}", zygote_pid_, why);
+  retired_.insert(zygote_pid_);
+  zygote_.close();  // it exits on EOF; main reaps it
+  zygote_pid_ = -1;
+  last_start_ = {};  // the next launch starts a new one at once
+}
+
+bool WorkerLauncher::zygoteExited(pid_t pid, int status) {
+  if (retired_.erase(pid) > 0) return true;
+  if (pid != zygote_pid_) return false;
+  spdlog::error("worker zygote (pid {}) exited unexpectedly (status {}); restarting it", pid,
+                status);
+  zygote_.close();
+  zygote_pid_ = -1;
+  return true;
+}
+
+void WorkerLauncher::stop() {
+  zygote_.close();
+  if (zygote_pid_ > 0) ::kill(zygote_pid_, SIGTERM);
+  zygote_pid_ = -1;
+}
+
+}  // namespace bulwark::mainproc

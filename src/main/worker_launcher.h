@@ -1,0 +1,74 @@
+// WorkerLauncher: starts the bulwark-worker for one accepted connection, in
+// one of two ways (server.worker_launch):
+//   "fork" (default): through the worker zygote, a bulwark-worker started
+//     once with --zygote that has initialised OpenSSL and entered its sandbox;
+//     it forks each worker as main's child (worker/zygote.h). The pid is not
+//     known at launch: the worker announces itself (WorkerStarted).
+//   "exec": fork + exec of a fresh bulwark-worker per connection: its own
+//     address-space layout per connection, at about twice the CPU per connect
+//     and memory per session.
+// Forked workers share the zygote's layout, so the launcher replaces the
+// zygote (new exec, new layout) after a worker dies of a crash signal, after
+// kForksPerZygote workers, and on reload. If the zygote cannot be used, the
+// connection is served by exec instead; a connection is never refused for it.
+//
+//   WorkerLauncher l({exe, uid, gid, root, debug, WorkerLaunch::kFork});
+//   auto pid = l.launch(client, worker_main_end, worker_authd_end, peer);  // 0: announced later
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <set>
+#include <string>
+
+#include "common/error.h"
+#include "ipc/channel.h"
+
+namespace bulwark::mainproc {
+
+enum class WorkerLaunch { kFork, kExec };
+
+struct LaunchOptions {
+  std::string executable;  // bulwark-worker
+  uid_t uid = 0;
+  gid_t gid = 0;
+  std::string empty_root;
+  std::string cert_chain_pem;  // for the zygote's prepared TLS context
+  bool debug = false;
+  WorkerLaunch mode = WorkerLaunch::kFork;
+};
+
+class WorkerLauncher {
+ public:
+  static constexpr unsigned kForksPerZygote = 1000;
+
+  explicit WorkerLauncher(LaunchOptions options) : opt_(std::move(options)) {}
+  // Starts the zygote ahead of the first connection (fork mode only).
+  void prepare();
+  // The worker's pid when known now (exec), 0 when it will announce itself.
+  Result<pid_t> launch(int client, int to_main, int to_authd, const std::string& peer);
+  // main reaped `pid`: true if it was a zygote (current or retired).
+  bool zygoteExited(pid_t pid, int status);
+  // The next worker comes from a new zygote; the current one exits once its
+  // channel closes.
+  void renew(const std::string& why);
+  // At shutdown.
+  void stop();
+  [[nodiscard]] pid_t zygotePid() const { return zygote_pid_; }
+
+ private:
+  Result<void> startZygote();
+  Result<pid_t> execWorker(int client, int to_main, int to_authd, const std::string& peer);
+  bool zygoteUsable();
+
+  LaunchOptions opt_;
+  ipc::Channel zygote_;
+  pid_t zygote_pid_ = -1;
+  unsigned forks_ = 0;  // by the current zygote
+  std::set<pid_t> retired_;
+  std::chrono::steady_clock::time_point last_start_{};
+  std::chrono::steady_clock::time_point last_fallback_log_{};
+};
+
+}  // namespace bulwark::mainproc

@@ -1,0 +1,89 @@
+#include "worker/zygote.h"
+
+#include <sched.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "common/log.h"
+#include "ipc/limits.h"
+#include "ipc/main_zygote.h"
+#include "privsep/sandbox.h"
+#include "tls/dtls_server.h"
+#include "tls/server_context.h"
+#include "worker/connection.h"
+
+namespace bulwark::worker {
+namespace {
+
+// fork(), but the child's parent is main (CLONE_PARENT): main reaps it, gets
+// its exit status and its CPU time. The only clone the zygote's filter allows.
+pid_t forkAsSibling() {
+  return static_cast<pid_t>(
+      ::syscall(SYS_clone, CLONE_PARENT | SIGCHLD, nullptr, nullptr, nullptr, nullptr));
+}
+
+// The forked child: narrow the sandbox, serve the one connection, exit.
+[[noreturn]] void serveConnection(ipc::Channel& from_main, const std::string& peer,
+                                  ipc::Frame& frame, tls::ReusableServerContext& tls) {
+  from_main.close();
+  if (auto r = privsep::narrowToWorker(); !r) {
+    spdlog::critical("sandbox setup failed, exiting: {}", r.error().message);
+    _exit(1);
+  }
+  int rc = 0;
+  {
+    Connection conn(peer, ipc::Channel(std::move(frame.more_fds[0]), ipc::kMainWorkerCap),
+                    ipc::Channel(std::move(frame.more_fds[1]), ipc::kWorkerAuthdCap),
+                    std::move(frame.fd), &tls);
+    rc = conn.serve();
+  }  // the connection's keys are wiped here, before the process goes
+  spdlog::default_logger()->flush();
+  // _exit: nothing of the zygote's (OpenSSL's global state) to tear down.
+  _exit(rc);
+}
+
+}  // namespace
+
+// The first frame: build what every worker inherits.
+Result<tls::ReusableServerContext> prepare(ipc::Channel& from_main) {
+  auto frame = from_main.receive();
+  if (!frame) return fail(frame.error());
+  auto init = ipc::decodeFrame<ipc::ZygoteInit>(*frame);
+  if (!init) return fail("expected ZygoteInit: " + init.error().message);
+  if (auto d = tls::prepareDtlsContext(); !d) return fail(d.error());
+  return tls::ReusableServerContext::make(init->cert_chain_pem);
+}
+
+int runZygote(ipc::Channel from_main) {
+  auto tls = prepare(from_main);
+  if (!tls) {
+    spdlog::error("zygote: {}", tls.error().message);
+    return 1;
+  }
+  spdlog::debug("zygote: ready");
+  for (;;) {
+    auto frame = from_main.receive();
+    if (!frame) {
+      if (frame.error().message == ipc::kPeerClosed) return 0;  // main replaced or stopped us
+      spdlog::error("zygote: channel: {}", frame.error().message);
+      return 1;
+    }
+    auto req = ipc::decodeFrame<ipc::SpawnWorker>(*frame);
+    if (!req || !frame->fd || frame->more_fds.size() != ipc::SpawnWorker::kFds - 1) {
+      // From main, so a bug rather than an attack; the fds close with the frame.
+      spdlog::error("zygote: malformed SpawnWorker from main; ignored");
+      continue;
+    }
+    pid_t pid = forkAsSibling();
+    if (pid == 0) serveConnection(from_main, req->peer, *frame, *tls);
+    // Parent: the fds close with the frame. If the fork failed, main sees the
+    // worker's channel close before any WorkerStarted and cleans up.
+    if (pid < 0) spdlog::error("zygote: fork for {}: {}", req->peer, std::strerror(errno));
+  }
+}
+
+}  // namespace bulwark::worker
