@@ -45,7 +45,7 @@ Result<void> WorkerLauncher::startZygote() {
   forks_ = 0;
   // Queued in the socket until the zygote reads it, like every SpawnWorker.
   if (auto r = zygote_.send(ipc::encodeFrame(ipc::ZygoteInit{opt_.cert_chain_pem})); !r) {
-    renew("its channel failed");
+    retire();
     return fail(r.error());
   }
   spdlog::debug("worker zygote pid {}", zygote_pid_);
@@ -93,13 +93,20 @@ Result<pid_t> WorkerLauncher::execWorker(int client, int to_main, int to_authd,
   return privsep::spawnProcess(opt_.executable, args, {{client, 3}, {to_main, 4}, {to_authd, 5}});
 }
 
-void WorkerLauncher::renew(const std::string& why) {
-  if (!zygote_.valid()) return;
-  spdlog::info("replacing the worker zygote (pid {}): {}", zygote_pid_, why);
+void WorkerLauncher::retire() {
   retired_.insert(zygote_pid_);
   zygote_.close();  // it exits on EOF; main reaps it
   zygote_pid_ = -1;
-  last_start_ = {};  // the next launch starts a new one at once
+}
+
+void WorkerLauncher::renew(const std::string& why) {
+  if (!zygote_.valid()) return;
+  spdlog::info("replacing the worker zygote (pid {}): {}", zygote_pid_, why);
+  retire();
+  // At once, not at the next connection: after a crash no worker should
+  // come from the old layout, and the next client should not wait.
+  if (auto r = startZygote(); !r)
+    spdlog::error("worker zygote: {}; workers are exec'd until it starts", r.error().message);
 }
 
 bool WorkerLauncher::zygoteExited(pid_t pid, int status) {

@@ -59,6 +59,7 @@ class WorkerLauncher {
 
  private:
   Result<void> startZygote();
+  void retire();  // the current zygote exits; no new one yet
   Result<pid_t> execWorker(int client, int to_main, int to_authd, const std::string& peer);
   bool zygoteUsable();
 

@@ -64,7 +64,7 @@ int runZygote(ipc::Channel from_main) {
     spdlog::error("zygote: {}", tls.error().message);
     return 1;
   }
-  spdlog::debug("zygote: ready");
+  spdlog::info("zygote: ready");
   for (;;) {
     auto frame = from_main.receive();
     if (!frame) {

@@ -202,6 +202,14 @@ get_cookie() {
 
 tunnel_ip() { cat "$WORK/up.$1"; }
 
+# zygote_pid: the current worker zygote (worker_launch = "fork"), from its
+# "zygote: ready" line; empty if there is none.
+zygote_pid() {
+  grep -o 'worker\[[0-9]*\] zygote: ready' "$WORK/server.log" 2>/dev/null | tail -1 | tr -dc '0-9'
+}
+# worker_pids: the bulwark-worker processes serving connections (not the zygote).
+worker_pids() { pgrep -P "$SERVER_PID" -x bulwark-worker | grep -vx "$(zygote_pid)" || true; }
+
 # process_gone PID
 process_gone() { ! kill -0 "$1" 2>/dev/null; }
 

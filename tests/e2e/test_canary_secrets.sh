@@ -38,9 +38,10 @@ kill "$holder"
 
 main=$SERVER_PID
 authd=$(pgrep -P "$SERVER_PID" -x bulwark-authd)
-worker=$(pgrep -P "$SERVER_PID" -x bulwark-worker | head -1)
-[[ -n $authd && -n $worker ]] || fail "roles not found"
-for role in main authd worker; do
+worker=$(worker_pids | head -1)
+zygote=$(zygote_pid)
+[[ -n $authd && -n $worker && -n $zygote ]] || fail "roles not found"
+for role in main authd zygote worker; do
   pid=${!role}
   grep -qE "^Max core file size +0 +0 " "/proc/$pid/limits" || fail "$role may dump core: $(grep core "/proc/$pid/limits")"
   n=$(python3 "$SRC/tests/e2e/count_in_memory.py" "$pid" "$PW_CANARY" "$OTP_CANARY") ||

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # What an attacker who runs code inside a worker gets: nothing. gdb injects
-# open("/etc/passwd"), execve("/bin/sh") and socket() into the live worker of
+# open("/etc/passwd"), execve("/bin/sh"), socket(), fork() and the one clone
+# the worker zygote may make (CLONE_PARENT|SIGCHLD) into the live worker of
 # one client (as an exploit would); each call kills that worker with SIGSYS,
 # main logs it, and the 5 other tunnels keep passing traffic without a
-# reconnect. A worker crashing (SIGSEGV) is contained the same way.
+# reconnect. A worker crashing (SIGSEGV) is contained the same way. Every
+# such death replaces the zygote, so the next workers get a fresh
+# address-space layout (no probing the layout one crash at a time).
 source "$(dirname "$0")/lib.sh"
 command -v gdb >/dev/null || fail "gdb is needed (apt-get install gdb)"
 e2e_setup
@@ -37,7 +40,9 @@ victim_up() { in_client ping -c 1 -W 1 -I bt1 "$GATEWAY_TUN_IP"; }
 kills() { grep -c "killed by its seccomp policy" "$WORK/server.log" || true; }
 
 attempt=0
-for call in 'open("/etc/passwd", 0)' 'execve("/bin/sh", 0, 0)' 'socket(2, 1, 0)'; do
+zygotes() { grep -c "zygote: ready" "$WORK/server.log" || true; }
+for call in 'open("/etc/passwd", 0)' 'execve("/bin/sh", 0, 0)' 'socket(2, 1, 0)' 'fork()' \
+  'syscall(56, 0x8011, 0, 0, 0, 0)'; do
   attempt=$((attempt + 1))
   wait_until 30 victim_up || fail "client 1 has no tunnel before attempt $attempt"
   w=$(worker_of 1) || fail "cannot find client 1's worker"
@@ -46,7 +51,10 @@ for call in 'open("/etc/passwd", 0)' 'execve("/bin/sh", 0, 0)' 'socket(2, 1, 0)'
   wait_until 5 test "$(kills)" -ge $attempt || fail "main did not log the seccomp kill of $call"
   ! kill -0 "$w" 2>/dev/null || fail "worker $w survived $call"
   bystanders_ok || fail "other tunnels disturbed after $call"
-  log "$call in worker $w: killed by seccomp; 5 other tunnels fine"
+  # The client reconnects through a new zygote (one "ready" line per zygote).
+  wait_until 30 victim_up || fail "client 1 has no tunnel after $call"
+  wait_until 10 test "$(zygotes)" -ge $((attempt + 1)) || fail "zygote not replaced after $call ($(zygotes) started)"
+  log "$call in worker $w: killed by seccomp; 5 other tunnels fine; zygote replaced"
 done
 
 # Crash containment: a worker dying from SIGSEGV.
@@ -61,6 +69,6 @@ for i in $(seq 2 $N); do
 done
 wait_until 30 victim_up || fail "client 1 could not reconnect after its worker was killed"
 # Every kill and the crash are in the hash-chained audit log, which verifies.
-[[ $(grep -c '"event":"worker.sandbox_kill"' "$WORK/audit.jsonl") -eq 3 ]] || fail "sandbox kills not audited"
+[[ $(grep -c '"event":"worker.sandbox_kill"' "$WORK/audit.jsonl") -eq $attempt ]] || fail "sandbox kills not audited"
 grep -q '"event":"worker.crash".*"signal":"11"' "$WORK/audit.jsonl" || fail "crash not audited"
 "${CTL[@]}" audit verify "$WORK/audit.jsonl" | grep -q "^OK" || fail "audit chain broken"
