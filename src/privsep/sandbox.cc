@@ -78,11 +78,9 @@ Result<void> enterSandbox(const SandboxSpec& spec) {
   return {};
 }
 
-Result<void> narrowToWorker() {
+Result<void> narrowToWorker(const CompiledFilter& worker_filter) {
   if (auto r = setLimit(RLIMIT_NPROC, 0, "rlimit nproc"); !r) return r;
-  auto seccomp = installSeccompPolicy(SandboxRole::kWorker);
-  if (!seccomp) return fail(seccomp.error());
-  return {};
+  return worker_filter.load();
 }
 
 Result<void> prepareEmptyRoot(const std::string& path) {

@@ -35,7 +35,10 @@ Result<void> enterSandbox(const SandboxSpec& spec);
 // worker's own seccomp filter on top of the zygote's, so the fork, prlimit
 // and seccomp calls the zygote was allowed are gone before the first byte
 // from the client.
-Result<void> narrowToWorker();
+class CompiledFilter;  // privsep/seccomp_policy.h
+
+// `worker_filter`: the kWorker filter, compiled before the fork.
+Result<void> narrowToWorker(const CompiledFilter& worker_filter);
 
 // Creates (if needed) and checks the directory used as the workers' root:
 // owned by root, not writable by anyone else, and empty.

@@ -10,6 +10,9 @@
 // number before exiting: for developing the list, never a way to turn it off.
 #pragma once
 
+#include <cstddef>
+#include <vector>
+
 #include "common/error.h"
 #include "privsep/sandbox.h"
 
@@ -17,5 +20,19 @@ namespace bulwark::privsep {
 
 // Returns true if a filter was installed (every role in SandboxRole has one).
 Result<bool> installSeccompPolicy(SandboxRole role);
+
+// A role's filter compiled to BPF now and loaded later: the worker zygote
+// compiles the worker's filter once, and each forked worker only loads it
+// (building it with libseccomp costs more than the rest of the fork).
+class CompiledFilter {
+ public:
+  static Result<CompiledFilter> compile(SandboxRole role);
+  // Needs NO_NEW_PRIVS (or CAP_SYS_ADMIN); adds to any filter in force.
+  [[nodiscard]] Result<void> load() const;
+
+ private:
+  explicit CompiledFilter(std::vector<std::byte> bpf) : bpf_(std::move(bpf)) {}
+  std::vector<std::byte> bpf_;  // struct sock_filter[]
+};
 
 }  // namespace bulwark::privsep

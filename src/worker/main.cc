@@ -7,12 +7,14 @@
 // its channel from main, and it forks one worker per SpawnWorker.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "common/log.h"
 #include "ipc/limits.h"
 #include "ipc/main_zygote.h"
 #include "privsep/sandbox.h"
+#include "privsep/seccomp_policy.h"
 #include "tls/sandbox_preload.h"
 #include "worker/connection.h"
 #include "worker/zygote.h"
@@ -49,14 +51,23 @@ int main(int argc, char** argv) {
   initLogging("worker", args.debug);
   tls::preloadBeforeSandbox();  // everything that reads files, before the chroot
   privsep::SandboxSpec spec{args.uid, args.gid, args.root};
-  if (args.zygote) spec.role = privsep::SandboxRole::kWorkerZygote;
+  std::optional<privsep::CompiledFilter> worker_filter;
+  if (args.zygote) {
+    spec.role = privsep::SandboxRole::kWorkerZygote;
+    auto compiled = privsep::CompiledFilter::compile(privsep::SandboxRole::kWorker);
+    if (!compiled) {
+      spdlog::critical("sandbox setup failed, exiting: {}", compiled.error().message);
+      return 1;
+    }
+    worker_filter = std::move(*compiled);
+  }
   if (auto r = privsep::enterSandbox(spec); !r) {
     spdlog::critical("sandbox setup failed, exiting: {}", r.error().message);
     return 1;
   }
   if (args.zygote)
-    return worker::runZygote(
-        ipc::Channel(UniqueFd(3), ipc::kMainZygoteCap, ipc::SpawnWorker::kFds));
+    return worker::runZygote(ipc::Channel(UniqueFd(3), ipc::kMainZygoteCap, ipc::SpawnWorker::kFds),
+                             *worker_filter);
   worker::Connection conn(args.peer, ipc::Channel(UniqueFd(4), ipc::kMainWorkerCap),
                           ipc::Channel(UniqueFd(5), ipc::kWorkerAuthdCap), UniqueFd(3));
   return conn.serve();

@@ -14,6 +14,7 @@
 #include "privsep/sandbox.h"
 #include "tls/dtls_server.h"
 #include "tls/server_context.h"
+#include "tls/warm_up.h"
 #include "worker/connection.h"
 
 namespace bulwark::worker {
@@ -28,9 +29,10 @@ pid_t forkAsSibling() {
 
 // The forked child: narrow the sandbox, serve the one connection, exit.
 [[noreturn]] void serveConnection(ipc::Channel& from_main, const std::string& peer,
-                                  ipc::Frame& frame, tls::ReusableServerContext& tls) {
+                                  ipc::Frame& frame, tls::ReusableServerContext& tls,
+                                  const privsep::CompiledFilter& worker_filter) {
   from_main.close();
-  if (auto r = privsep::narrowToWorker(); !r) {
+  if (auto r = privsep::narrowToWorker(worker_filter); !r) {
     spdlog::critical("sandbox setup failed, exiting: {}", r.error().message);
     _exit(1);
   }
@@ -55,10 +57,13 @@ Result<tls::ReusableServerContext> prepare(ipc::Channel& from_main) {
   auto init = ipc::decodeFrame<ipc::ZygoteInit>(*frame);
   if (!init) return fail("expected ZygoteInit: " + init.error().message);
   if (auto d = tls::prepareDtlsContext(); !d) return fail(d.error());
+  // Only slower without it, so a failure is not fatal.
+  if (auto w = tls::warmUpHandshakes(init->cert_chain_pem); !w)
+    spdlog::warn("zygote: {}", w.error().message);
   return tls::ReusableServerContext::make(init->cert_chain_pem);
 }
 
-int runZygote(ipc::Channel from_main) {
+int runZygote(ipc::Channel from_main, const privsep::CompiledFilter& worker_filter) {
   auto tls = prepare(from_main);
   if (!tls) {
     spdlog::error("zygote: {}", tls.error().message);
@@ -79,7 +84,7 @@ int runZygote(ipc::Channel from_main) {
       continue;
     }
     pid_t pid = forkAsSibling();
-    if (pid == 0) serveConnection(from_main, req->peer, *frame, *tls);
+    if (pid == 0) serveConnection(from_main, req->peer, *frame, *tls, worker_filter);
     // Parent: the fds close with the frame. If the fork failed, main sees the
     // worker's channel close before any WorkerStarted and cleans up.
     if (pid < 0) spdlog::error("zygote: fork for {}: {}", req->peer, std::strerror(errno));

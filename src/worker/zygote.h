@@ -8,15 +8,20 @@
 // it reads a byte from the client. The zygote itself never sees client
 // bytes: it receives descriptors and forks, nothing else.
 //
-//   return runZygote(ipc::Channel(UniqueFd(3), ipc::kMainZygoteCap, ipc::SpawnWorker::kFds));
+//   auto filter = privsep::CompiledFilter::compile(privsep::SandboxRole::kWorker);
+//   ... enterSandbox(kWorkerZygote) ...
+//   return runZygote(ipc::Channel(UniqueFd(3), ipc::kMainZygoteCap, ipc::SpawnWorker::kFds),
+//   *filter);
 #pragma once
 
 #include "ipc/channel.h"
+#include "privsep/seccomp_policy.h"
 
 namespace bulwark::worker {
 
 // Returns the zygote's exit code when main closes the channel; in a forked
 // child it never returns (the worker exits when its connection ends).
-int runZygote(ipc::Channel from_main);
+// `worker_filter`: the kWorker seccomp filter, compiled before the sandbox.
+int runZygote(ipc::Channel from_main, const privsep::CompiledFilter& worker_filter);
 
 }  // namespace bulwark::worker

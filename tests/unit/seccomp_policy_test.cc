@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -154,14 +155,44 @@ TEST(SeccompZygotePolicy, AnyOtherCloneOpenExecOrSocketKills) {
 // A worker forked by the zygote stacks the worker's filter: the zygote's
 // fork right is gone before it serves a byte.
 TEST(SeccompZygotePolicy, ForkedWorkerLosesTheForkRight) {
-  EXPECT_TRUE(killedBySeccomp(underZygotePolicy([] {
-    if (!narrowToWorker()) _exit(100);
+  auto filter = CompiledFilter::compile(SandboxRole::kWorker);
+  ASSERT_TRUE(filter) << filter.error().message;
+  EXPECT_TRUE(killedBySeccomp(underZygotePolicy([&] {
+    if (!narrowToWorker(*filter)) _exit(100);
     forkSibling();
   })));
-  EXPECT_TRUE(killedBySeccomp(underZygotePolicy([] {
-    if (!narrowToWorker()) _exit(100);
+  EXPECT_TRUE(killedBySeccomp(underZygotePolicy([&] {
+    if (!narrowToWorker(*filter)) _exit(100);
     syscall(SYS_prlimit64, 0, RLIMIT_NPROC, nullptr, nullptr);
   })));
+  EXPECT_TRUE(killedBySeccomp(underZygotePolicy([&] {
+    if (!narrowToWorker(*filter)) _exit(100);
+    open("/etc/passwd", O_RDONLY);
+  })));
+}
+
+TEST(SeccompPolicy, CompiledFilterKillsLikeTheInstalledOne) {
+  auto filter = CompiledFilter::compile(SandboxRole::kWorker);
+  ASSERT_TRUE(filter) << filter.error().message;
+  auto underCompiled = [&](const std::function<void()>& attempt) {
+    pid_t pid = fork();
+    if (pid == 0) {
+      if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || !filter->load()) _exit(100);
+      attempt();
+      _exit(0);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return status;
+  };
+  EXPECT_TRUE(killedBySeccomp(underCompiled([] { open("/etc/passwd", O_RDONLY); })));
+  EXPECT_TRUE(killedBySeccomp(underCompiled([] { socket(AF_INET, SOCK_STREAM, 0); })));
+#ifndef BULWARK_UNDER_ASAN
+  int status = underCompiled([] {
+    if (getpid() <= 0) _exit(1);
+  });
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+#endif
 }
 
 TEST(SeccompAuthdPolicy, ReadsFilesButNeverWritesOrCreatesThem) {
