@@ -5,6 +5,7 @@
 #include <openssl/pem.h>
 
 #include "tls/key_signer.h"
+#include "tls/self_signed.h"
 #include "tls/server_context.h"
 
 namespace bulwark::tls {
@@ -24,25 +25,6 @@ Result<PkeyPtr> throwawayKeyLike(EVP_PKEY* pub) {
   }
   if (key == nullptr) return fail("no throw-away key for this certificate type");
   return PkeyPtr(key);
-}
-
-Result<std::string> selfSignedPem(EVP_PKEY* key) {
-  X509Ptr x(X509_new());
-  X509_set_version(x.get(), 2);
-  ASN1_INTEGER_set(X509_get_serialNumber(x.get()), 1);
-  X509_gmtime_adj(X509_getm_notBefore(x.get()), 0);
-  X509_gmtime_adj(X509_getm_notAfter(x.get()), 3600);
-  X509_set_pubkey(x.get(), key);
-  X509_NAME_add_entry_by_txt(X509_get_subject_name(x.get()), "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>("warm-up"), -1, -1, 0);
-  X509_set_issuer_name(x.get(), X509_get_subject_name(x.get()));
-  if (X509_sign(x.get(), key, EVP_sha256()) == 0)
-    return fail("cannot sign the warm-up certificate");
-  BioPtr out(BIO_new(BIO_s_mem()));
-  PEM_write_bio_X509(out.get(), x.get());
-  char* data = nullptr;
-  long n = BIO_get_mem_data(out.get(), &data);
-  return std::string(data, static_cast<std::size_t>(n));
 }
 
 bool handshake(SSL_CTX* server_ctx, SSL_CTX* client_ctx) {
@@ -76,7 +58,7 @@ Result<void> warmUpHandshakes(std::string_view cert_chain_pem) {
   if (!leaf) return fail("warm-up: no certificate");
   auto key = throwawayKeyLike(X509_get0_pubkey(leaf.get()));
   if (!key) return fail(key.error());
-  auto pem = selfSignedPem(key->get());
+  auto pem = selfSignedCertPem(key->get(), "warm-up");
   if (!pem) return fail(pem.error());
   auto signer = KeySigner::fromKey(std::move(*key), *pem);
   if (!signer) return fail(signer.error());

@@ -13,33 +13,16 @@
 #include <thread>
 
 #include "tls/key_signer.h"
+#include "tls/self_signed.h"
 #include "tls/server_context.h"
+#include "tls/warm_up.h"
 
 namespace bulwark::tls {
 namespace {
 
-PkeyPtr makeKey(bool ec) {
-  return PkeyPtr(ec ? EVP_EC_gen("P-256") : EVP_RSA_gen(2048));
-}
+PkeyPtr makeKey(bool ec) { return PkeyPtr(ec ? EVP_EC_gen("P-256") : EVP_RSA_gen(2048)); }
 
-std::string selfSignedPem(EVP_PKEY* key) {
-  X509Ptr x(X509_new());
-  X509_set_version(x.get(), 2);
-  ASN1_INTEGER_set(X509_get_serialNumber(x.get()), 1);
-  X509_gmtime_adj(X509_getm_notBefore(x.get()), 0);
-  X509_gmtime_adj(X509_getm_notAfter(x.get()), 3600);
-  X509_set_pubkey(x.get(), key);
-  X509_NAME* name = X509_get_subject_name(x.get());
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>("bulwark.test"), -1, -1, 0);
-  X509_set_issuer_name(x.get(), name);
-  X509_sign(x.get(), key, EVP_sha256());
-  BioPtr bio(BIO_new(BIO_s_mem()));
-  PEM_write_bio_X509(bio.get(), x.get());
-  char* data = nullptr;
-  long len = BIO_get_mem_data(bio.get(), &data);
-  return std::string(data, len);
-}
+std::string selfSignedPem(EVP_PKEY* key) { return *selfSignedCertPem(key, "bulwark.test"); }
 
 struct Outcome {
   bool server_ok = false;
@@ -136,15 +119,55 @@ TEST(KeySigner, SignsOnlyWellFormedRequests) {
 TEST(ServerContext, HoldsNoPrivateKeyMaterial) {
   PkeyPtr ec = makeKey(true);
   std::string pem = selfSignedPem(ec.get());
-  auto ctx = makeServerContext(pem, [](const ipc::SignRequest&) -> Result<std::string> {
-    return fail("unused");
-  });
+  auto ctx = makeServerContext(
+      pem, [](const ipc::SignRequest&) -> Result<std::string> { return fail("unused"); });
   ASSERT_TRUE(ctx);
   EVP_PKEY* held = SSL_CTX_get0_privatekey(ctx->get());
   ASSERT_NE(held, nullptr);
   const EC_KEY* k = EVP_PKEY_get0_EC_KEY(held);
   ASSERT_NE(k, nullptr);
   EXPECT_EQ(EC_KEY_get0_private_key(k), nullptr);
+}
+
+TEST(ReusableServerContext, SignsThroughWhicheverSignerIsBoundLast) {
+  PkeyPtr ec = makeKey(true);
+  std::string pem = selfSignedPem(ec.get());
+  auto ctx = ReusableServerContext::make(pem);
+  ASSERT_TRUE(ctx);
+  EXPECT_EQ(ctx->chainPem(), pem);
+  EVP_PKEY* held = SSL_CTX_get0_privatekey(ctx->get());
+  ASSERT_NE(held, nullptr);
+  std::string digest(32, 'd');
+  auto sign = [&] {
+    std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> pctx(
+        EVP_PKEY_CTX_new(held, nullptr), EVP_PKEY_CTX_free);
+    std::size_t len = 128;
+    unsigned char sig[128];
+    return EVP_PKEY_sign_init(pctx.get()) == 1 &&
+           EVP_PKEY_sign(pctx.get(), sig, &len,
+                         reinterpret_cast<const unsigned char*>(digest.data()), digest.size()) == 1;
+  };
+  EXPECT_FALSE(sign());  // nothing bound yet: no signature
+  ERR_clear_error();
+  int calls = 0;
+  auto signer = KeySigner::fromKey(makeKey(true), pem);
+  ASSERT_FALSE(signer);  // another key does not match
+  auto real = KeySigner::fromKey(std::move(ec), pem);
+  ASSERT_TRUE(real);
+  ctx->bindSigner([&](const ipc::SignRequest& r) {
+    ++calls;
+    return real->sign(r);
+  });
+  EXPECT_TRUE(sign());
+  EXPECT_EQ(calls, 1);
+}
+
+TEST(WarmUp, HandshakesWithAThrowAwayKeyOfTheCertificatesType) {
+  for (bool ec : {true, false}) {
+    PkeyPtr key = makeKey(ec);
+    EXPECT_TRUE(warmUpHandshakes(selfSignedPem(key.get()))) << (ec ? "EC" : "RSA");
+  }
+  EXPECT_FALSE(warmUpHandshakes("not a certificate"));
 }
 
 }  // namespace
