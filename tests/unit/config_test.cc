@@ -92,6 +92,21 @@ TEST(Config, MissingFileIsAClearError) {
 namespace bulwark::config {
 namespace {
 
+TEST(Config, WorkerLaunchIsForkOrExec) {
+  const char* base = "[network]\npool=\"10.0.0.0/24\"\n[server]\ncert=\"c\"\nkey=\"k\"\n";
+  auto dflt = parseConfig(base, "t.toml");
+  ASSERT_TRUE(dflt) << dflt.error().message;
+  EXPECT_EQ(dflt->server.worker_launch, "fork");
+  EXPECT_EQ(parseConfig(std::string(base) + "worker_launch = \"exec\"\n", "t.toml")
+                ->server.worker_launch,
+            "exec");
+  auto bad = parseConfig(std::string(base) + "worker_launch = \"spawn\"\n", "t.toml");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("t.toml:6: server.worker_launch: must be \"fork\""),
+            std::string::npos)
+      << bad.error().message;
+}
+
 TEST(Config, AuditSyslogEndpoint) {
   const char* base = "[server]\ncert=\"c\"\nkey=\"k\"\n[network]\npool=\"10.0.0.0/24\"\n[audit]\n";
   auto v4 = parseConfig(std::string(base) + "syslog = \"192.0.2.10:6514\"\n", "t.toml");
