@@ -5,7 +5,9 @@
 #    for new logins while an existing tunnel keeps passing traffic;
 #  - a config with a syntax error, or one that changes a restart-only key
 #    (the port), is refused with the reason and nothing changes;
-#  - every reload, applied or refused, is in the audit log, which verifies.
+#  - every reload, applied or refused, is in the audit log, which verifies;
+#  - an applied reload replaces the worker zygote (a new bulwark-worker
+#    binary takes effect), and the new tunnel after it comes from the new one.
 source "$(dirname "$0")/lib.sh"
 e2e_setup "" "max_failures = 5"
 start_server
@@ -29,8 +31,17 @@ kill -0 "$CLIENT_PID" || fail "the reload dropped the client"
 [[ $(session_field 0 id) == "$session_before" ]] || fail "the session changed"
 in_client ping -c 2 -i 0.2 -W 2 "$GATEWAY_TUN_IP" >/dev/null || fail "the live tunnel broke on reload"
 [[ $(cat "$WORK/dns.tun0") == "$GATEWAY_TUN_IP" ]] || fail "the old tunnel's DNS changed"
+grep -q "replacing the worker zygote (pid [0-9]*): configuration reloaded" "$WORK/server.log" ||
+  fail "the reload did not replace the worker zygote"
+wait_until 10 test "$(grep -c 'zygote: ready' "$WORK/server.log")" -ge 2 || fail "no new zygote after the reload"
 start_client bob bobpass tun1
 [[ $(cat "$WORK/dns.tun1") == "10.99.0.53" ]] || fail "a new tunnel got DNS $(cat "$WORK/dns.tun1")"
+# bob's worker is a child of main forked from the new zygote (its
+# cmdline, copied from the zygote, says --zygote), and the old zygote is gone.
+bob_worker=$(worker_pids | tail -1)
+grep -q -- "--zygote" "/proc/$bob_worker/cmdline" || fail "bob's worker was not forked by a zygote"
+[[ $(pgrep -P "$SERVER_PID" -f -- "--zygote" | wc -l) -eq 3 ]] ||
+  fail "expected the new zygote and two forked workers, got: $(pgrep -a -P "$SERVER_PID")"
 set +e
 printf 'wrong\n' | oc -u carol --passwd-on-stdin --authenticate "https://$SERVER_IP/" >/dev/null 2>&1
 set -e
