@@ -108,6 +108,16 @@ int printStatus(const json& s) {
     std::printf("configuration: %s (generation %u)\n",
                 s["config"]["file"].get<std::string>().c_str(),
                 s["config"]["generation"].get<unsigned>());
+  if (s.contains("workers")) {
+    const json& w = s["workers"];
+    if (w["launch"] == "fork")
+      std::printf("workers: forked by zygote pid %d (%u forks; %u zygotes started; %llu exec'd)\n",
+                  w["zygote_pid"].get<int>(), w["forks_by_this_zygote"].get<unsigned>(),
+                  w["zygotes_started"].get<unsigned>(),
+                  static_cast<unsigned long long>(w["exec_fallbacks"].get<std::uint64_t>()));
+    else
+      std::printf("workers: exec'd per connection\n");
+  }
   const json& m = s["mitigation"];
   if (m["version"].get<std::uint64_t>() == 0) {
     std::printf("mitigation policy: none\n");

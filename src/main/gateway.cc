@@ -850,7 +850,8 @@ nlohmann::json Gateway::status() {
             {"generation", config_generation_},
             {"loaded_at", config_loaded_at_}}},
           {"mitigation", mitigationJson()},
-          {"audit", audit_.status()}};
+          {"audit", audit_.status()},
+          {"workers", launcher_->status()}};
 }
 
 }  // namespace bulwark::mainproc

@@ -41,6 +41,7 @@ Result<void> WorkerLauncher::startZygote() {
   auto pid = privsep::spawnProcess(opt_.executable, args, {{pair->second.get(), 3}});
   if (!pid) return fail(pid.error());
   zygote_pid_ = *pid;
+  ++zygotes_started_;
   zygote_ = ipc::Channel(std::move(pair->first), ipc::kMainZygoteCap, ipc::SpawnWorker::kFds);
   forks_ = 0;
   // Queued in the socket until the zygote reads it, like every SpawnWorker.
@@ -82,6 +83,7 @@ Result<pid_t> WorkerLauncher::launch(int client, int to_main, int to_authd,
     }
     if (!sent) renew("its channel failed");
   }
+  if (opt_.mode == WorkerLaunch::kFork) ++exec_fallbacks_;
   return execWorker(client, to_main, to_authd, peer);
 }
 
@@ -117,6 +119,14 @@ bool WorkerLauncher::zygoteExited(pid_t pid, int status) {
   zygote_.close();
   zygote_pid_ = -1;
   return true;
+}
+
+nlohmann::json WorkerLauncher::status() const {
+  return {{"launch", opt_.mode == WorkerLaunch::kFork ? "fork" : "exec"},
+          {"zygote_pid", zygote_pid_ > 0 ? zygote_pid_ : 0},
+          {"forks_by_this_zygote", forks_},
+          {"zygotes_started", zygotes_started_},
+          {"exec_fallbacks", exec_fallbacks_}};
 }
 
 void WorkerLauncher::stop() {

@@ -19,6 +19,8 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 
@@ -56,6 +58,8 @@ class WorkerLauncher {
   // At shutdown.
   void stop();
   [[nodiscard]] pid_t zygotePid() const { return zygote_pid_; }
+  // For `bulwarkctl status`: mode, zygote pid (0: none), forks and restarts.
+  [[nodiscard]] nlohmann::json status() const;
 
  private:
   Result<void> startZygote();
@@ -67,6 +71,8 @@ class WorkerLauncher {
   ipc::Channel zygote_;
   pid_t zygote_pid_ = -1;
   unsigned forks_ = 0;  // by the current zygote
+  unsigned zygotes_started_ = 0;
+  std::uint64_t exec_fallbacks_ = 0;  // connections exec'd in fork mode
   std::set<pid_t> retired_;
   std::chrono::steady_clock::time_point last_start_{};
   std::chrono::steady_clock::time_point last_fallback_log_{};

@@ -35,10 +35,29 @@ set -e
 [[ $in_worker -eq 1 ]] || fail "private key bytes found in the worker's memory (rc $in_worker)"
 [[ $in_zygote -eq 1 ]] || fail "private key bytes found in the zygote's memory (rc $in_zygote)"
 
+# The zygote shows in `bulwarkctl status`. Killed, it takes no tunnel with
+# it, the next client is served, and a new zygote starts.
+status=$("${CTL[@]}" status --json)
+python3 -c '
+import json, sys
+w = json.loads(sys.argv[2])["workers"]
+assert w["launch"] == "fork" and w["zygote_pid"] == int(sys.argv[1]) and w["forks_by_this_zygote"] >= 1, w
+' "$zygote" "$status" || fail "status does not show the zygote: $status"
+first_client=$CLIENT_PID
+kill -KILL "$zygote"
+wait_until 5 grep -q "worker zygote (pid $zygote) exited unexpectedly" "$WORK/server.log" ||
+  fail "main did not notice the zygote's death"
+in_client ping -c 1 -W 2 -I tun0 "$GATEWAY_TUN_IP" >/dev/null || fail "the zygote's death broke a tunnel"
+start_client alice alicepass tun2
+in_client ping -c 1 -W 2 -I tun2 "$GATEWAY_TUN_IP" >/dev/null || fail "no tunnel after the zygote died"
+wait_until 10 test "$(grep -c 'zygote: ready' "$WORK/server.log")" -ge 2 || fail "no new zygote"
+log "zygote killed: tunnels kept, next client served, zygote $(zygote_pid) replaced it"
+
 # The same with a worker exec'd per connection.
-in_client ip link del tun0 2>/dev/null || true
-kill -TERM "$CLIENT_PID"
-wait_until 10 process_gone "$CLIENT_PID" || fail "client did not stop"
+for c in "$first_client" "$CLIENT_PID"; do
+  kill -TERM "$c"
+  wait_until 10 process_gone "$c" || fail "client $c did not stop"
+done
 sed -i '/^worker_user/a worker_launch = "exec"' "$CONFIG"
 kill -TERM "$SERVER_PID"
 wait_until 10 process_gone "$SERVER_PID" || fail "bulwarkd did not stop"
