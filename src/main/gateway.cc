@@ -392,10 +392,10 @@ void Gateway::onWorkerReadable(std::uint64_t worker_id) {
     // EOF: the worker is exiting; SIGCHLD does the bookkeeping.
     loop_.remove(w->token);
     w->token = 0;
-    // One that never announced itself cannot be reaped by pid: it never
-    // started (the fork failed, the zygote died) or died before its first
-    // frame, so this EOF is its end.
-    if (!w->started) return workerExited(*w, 0);
+    // A forked worker that never announced itself cannot be reaped by pid:
+    // it never started (the fork failed, the zygote died) or died before its
+    // first frame, so this EOF is its end. An exec'd one is reaped as usual.
+    if (!w->started && w->pid <= 0) return workerExited(*w, 0);
     if (frame.error().message != ipc::kPeerClosed) killWorker(*w, frame.error().message);
     return;
   }

@@ -48,8 +48,6 @@ pid_t forkAsSibling() {
   _exit(rc);
 }
 
-}  // namespace
-
 // The first frame: build what every worker inherits.
 Result<tls::ReusableServerContext> prepare(ipc::Channel& from_main) {
   auto frame = from_main.receive();
@@ -62,6 +60,8 @@ Result<tls::ReusableServerContext> prepare(ipc::Channel& from_main) {
     spdlog::warn("zygote: {}", w.error().message);
   return tls::ReusableServerContext::make(init->cert_chain_pem);
 }
+
+}  // namespace
 
 int runZygote(ipc::Channel from_main, const privsep::CompiledFilter& worker_filter) {
   auto tls = prepare(from_main);
