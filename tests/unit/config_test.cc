@@ -97,9 +97,9 @@ TEST(Config, WorkerLaunchIsForkOrExec) {
   auto dflt = parseConfig(base, "t.toml");
   ASSERT_TRUE(dflt) << dflt.error().message;
   EXPECT_EQ(dflt->server.worker_launch, "fork");
-  EXPECT_EQ(parseConfig(std::string(base) + "worker_launch = \"exec\"\n", "t.toml")
-                ->server.worker_launch,
-            "exec");
+  EXPECT_EQ(
+      parseConfig(std::string(base) + "worker_launch = \"exec\"\n", "t.toml")->server.worker_launch,
+      "exec");
   auto bad = parseConfig(std::string(base) + "worker_launch = \"spawn\"\n", "t.toml");
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find("t.toml:6: server.worker_launch: must be \"fork\""),
