@@ -118,6 +118,13 @@ int printStatus(const json& s) {
     else
       std::printf("workers: exec'd per connection\n");
   }
+  if (s.contains("tun_devices")) {
+    const json& t = s["tun_devices"];
+    std::printf("TUN devices: %zu in use, %zu idle (%llu made, %llu reuses)\n",
+                t["in_use"].get<std::size_t>(), t["idle"].get<std::size_t>(),
+                static_cast<unsigned long long>(t["created"].get<std::uint64_t>()),
+                static_cast<unsigned long long>(t["reused"].get<std::uint64_t>()));
+  }
   const json& m = s["mitigation"];
   if (m["version"].get<std::uint64_t>() == 0) {
     std::printf("mitigation policy: none\n");

@@ -144,6 +144,8 @@ Result<void> Gateway::start() {
       cfg_.server.worker_launch == "exec" ? WorkerLaunch::kExec : WorkerLaunch::kFork});
   launcher_->prepare();
   if (auto r = openListener(); !r) return r;
+  if (unsigned n = tun::TunPool::removeLeftovers(); n > 0)
+    spdlog::warn("removed {} TUN device(s) left by an earlier run", n);
   spare_fd_.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
   gid_t admin_gid = 0;
   bool has_admin = !cfg_.server.admin_group.empty();
@@ -551,8 +553,9 @@ void Gateway::openTunnel(WorkerRecord& w) {
   auto addr = pool_.lease(s.id);
   if (!addr) return refuseTunnel(w, addr.error().message);
   s.address = *addr;
-  auto dev = tun::createTun();
+  auto dev = tuns_.acquire();
   if (!dev) return refuseTunnel(w, dev.error().message);
+  w.tun_name = dev->name;
   if (auto r = tun::configureTun(dev->name, pool_.gateway(), *addr, cfg_.network.mtu); !r)
     return refuseTunnel(w, r.error().message);
   s.worker_id = w.id;
@@ -637,9 +640,9 @@ void Gateway::reapChildren() {
     }
     if (it == worker_by_pid_.end()) continue;
     if (WorkerRecord* w = findWorker(it->second)) {
-      spdlog::debug("worker {} ({}) used {} ms of CPU and {} page faults", w->id, w->peer,
-                    (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000 +
-                        (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000,
+      spdlog::debug("worker {} ({}) used {} us of CPU and {} page faults", w->id, w->peer,
+                    (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000000 +
+                        usage.ru_utime.tv_usec + usage.ru_stime.tv_usec,
                     usage.ru_minflt + usage.ru_majflt);
       workerExited(*w, status);
     }
@@ -670,6 +673,9 @@ void Gateway::workerExited(WorkerRecord& w, int status) {
                                  {"dtls_bytes_out", std::to_string(w.stats.dtls_bytes_out)}});
   }
   if (w.token != 0) loop_.remove(w.token);
+  // The worker's fd to it is closed (the process is reaped), so the device
+  // can be detached, taken down and reused.
+  if (!w.tun_name.empty()) tuns_.release(w.tun_name);
   authd_link_->post(ipc::encodeFrame(ipc::WorkerGone{w.id}));
   if (!w.dtls_app_id.empty()) worker_by_app_id_.erase(w.dtls_app_id);
   std::optional<std::uint64_t> session = w.session_id;
@@ -851,7 +857,13 @@ nlohmann::json Gateway::status() {
             {"loaded_at", config_loaded_at_}}},
           {"mitigation", mitigationJson()},
           {"audit", audit_.status()},
-          {"workers", launcher_->status()}};
+          {"workers", launcher_->status()},
+          {"tun_devices", tunJson()}};
+}
+
+nlohmann::json Gateway::tunJson() const {
+  auto st = tuns_.stats();
+  return {{"in_use", st.in_use}, {"idle", st.idle}, {"created", st.created}, {"reused", st.reused}};
 }
 
 }  // namespace bulwark::mainproc

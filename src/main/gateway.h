@@ -31,6 +31,7 @@
 #include "pool/ip_pool.h"
 #include "privsep/account.h"
 #include "privsep/sandbox.h"
+#include "tun/tun_pool.h"
 
 namespace bulwark::mainproc {
 
@@ -86,6 +87,7 @@ class Gateway : public ControlHandler {
   Result<nlohmann::json> refuseReload(const std::string& by, const std::string& why);
   bool dtlsOffered() const;
   nlohmann::json mitigationJson() const;
+  nlohmann::json tunJson() const;
   ipc::WorkerInit workerInit() const;
 
   config::Config cfg_;
@@ -107,6 +109,7 @@ class Gateway : public ControlHandler {
   std::unique_ptr<ControlServer> control_;
   std::unique_ptr<WorkerLauncher> launcher_;
   pool::IpPool pool_;
+  tun::TunPool tuns_;
   std::uint64_t next_worker_id_ = 1;
   std::unordered_map<std::uint64_t, std::unique_ptr<WorkerRecord>> workers_;
   std::unordered_map<pid_t, std::uint64_t> worker_by_pid_;

@@ -35,6 +35,7 @@ struct WorkerRecord {
   ipc::Stats stats;
   std::string dtls_app_id;  // raw bytes; empty until the tunnel is up
   std::string peer_ip;      // the TCP peer's address: DTLS flows must come from it
+  std::string tun_name;     // its TUN device, back to the pool when the worker is gone
 };
 
 struct SessionRecord {

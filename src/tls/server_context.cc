@@ -128,6 +128,10 @@ void hardenContext(SSL_CTX* ctx) {
                                SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_TICKET);
   SSL_CTX_set_cipher_list(ctx, "ECDHE+AESGCM:ECDHE+CHACHA20");
   SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+  // With no cache and no ticket key a TLS 1.3 ticket could never resume a
+  // session; OpenSSL would still send two per handshake (two records, two
+  // session IDs drawn) unless told to send none.
+  SSL_CTX_set_num_tickets(ctx, 0);
   // Retried writes may come from a moved buffer (the tunnel's frame buffer).
   SSL_CTX_set_mode(ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
   // Read as many bytes as the socket has (up to a full record buffer) per
@@ -164,7 +168,15 @@ Result<ReusableServerContext> ReusableServerContext::make(std::string_view cert_
         return (*slot)(req);
       });
   if (!ctx) return fail(ctx.error());
-  return ReusableServerContext(std::move(*ctx), std::move(slot), std::string(cert_chain_pem));
+  ReusableServerContext made(std::move(*ctx), std::move(slot), std::string(cert_chain_pem));
+  made.spare_.reset(SSL_new(made.ctx_.get()));
+  if (!made.spare_) return fail("SSL_new failed");
+  return made;
+}
+
+SslPtr ReusableServerContext::takeConnection() {
+  if (spare_) return std::move(spare_);
+  return SslPtr(SSL_new(ctx_.get()));
 }
 
 }  // namespace bulwark::tls

@@ -32,15 +32,24 @@ Result<SslCtxPtr> makeServerContext(std::string_view cert_chain_pem, RemoteSigne
 // that worker's authd channel). Building a context costs about as much CPU
 // as the rest of a handshake; a forked worker inherits this one ready.
 //
+// The same goes for the connection object: make() also builds one SSL from
+// the context, which no handshake ever touches in the zygote. Each forked
+// worker takes its own copy of it (takeConnection) instead of paying for
+// SSL_new. Before its handshake an SSL holds no key and no random value (the
+// hello randoms and key shares are drawn during the handshake, from a DRBG
+// OpenSSL reseeds after the fork), so identical copies give nothing away.
+//
 //   auto shared = ReusableServerContext::make(pem);      // zygote
 //   shared->bindSigner([&](auto& r) { return authd.sign(r); });   // worker
-//   SslPtr ssl(SSL_new(shared->get()));
+//   SslPtr ssl = shared->takeConnection();
 class ReusableServerContext {
  public:
   static Result<ReusableServerContext> make(std::string_view cert_chain_pem);
   void bindSigner(RemoteSigner signer) { *slot_ = std::move(signer); }
   [[nodiscard]] SSL_CTX* get() const { return ctx_.get(); }
   [[nodiscard]] const std::string& chainPem() const { return chain_pem_; }
+  // The pre-built SSL the first time, a new one after that.
+  SslPtr takeConnection();
 
  private:
   ReusableServerContext(SslCtxPtr ctx, std::shared_ptr<RemoteSigner> slot, std::string pem)
@@ -48,6 +57,7 @@ class ReusableServerContext {
   SslCtxPtr ctx_;
   std::shared_ptr<RemoteSigner> slot_;
   std::string chain_pem_;
+  SslPtr spare_;
 };
 
 }  // namespace bulwark::tls

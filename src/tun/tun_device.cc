@@ -35,15 +35,15 @@ Result<void> setAddress(int sock, const std::string& name, unsigned long request
 
 }  // namespace
 
-Result<TunDevice> createTun() {
+Result<TunDevice> attachTun(const std::string& name) {
+  if (name.empty() || name.size() >= IFNAMSIZ) return fail("bad TUN device name '" + name + "'");
   UniqueFd fd(::open("/dev/net/tun", O_RDWR | O_CLOEXEC));
   if (!fd) return fail(std::string("open /dev/net/tun: ") + std::strerror(errno));
-  ifreq ifr{};
+  ifreq ifr = namedRequest(name);
   // Every read and write carries a virtio-net header (packet/vnet_header.h).
   ifr.ifr_flags = IFF_TUN | IFF_NO_PI | IFF_VNET_HDR;
-  std::strncpy(ifr.ifr_name, kTunNamePattern, IFNAMSIZ - 1);
   if (ioctl(fd.get(), TUNSETIFF, &ifr) != 0)
-    return fail(std::string("TUNSETIFF: ") + std::strerror(errno));
+    return fail("TUNSETIFF " + name + ": " + std::strerror(errno));
   int header = 10;  // struct virtio_net_hdr, no mergeable-buffer count
   if (ioctl(fd.get(), TUNSETVNETHDRSZ, &header) != 0)
     return fail(std::string("TUNSETVNETHDRSZ: ") + std::strerror(errno));
@@ -52,6 +52,30 @@ Result<TunDevice> createTun() {
   // 64 KiB instead of per MSS. Without the offload, packets come one by one.
   (void)ioctl(fd.get(), TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4);
   return TunDevice{std::move(fd), std::string(ifr.ifr_name)};
+}
+
+Result<void> setPersistent(int tun_fd, bool persistent) {
+  if (ioctl(tun_fd, TUNSETPERSIST, persistent ? 1UL : 0UL) != 0) return errnoFail("TUNSETPERSIST");
+  return {};
+}
+
+Result<void> setLinkDown(const std::string& name) {
+  UniqueFd sock(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (!sock) return errnoFail("socket");
+  ifreq ifr = namedRequest(name);
+  if (ioctl(sock.get(), SIOCGIFFLAGS, &ifr) != 0) return errnoFail("get flags on " + name);
+  ifr.ifr_flags &= ~(IFF_UP | IFF_RUNNING);
+  if (ioctl(sock.get(), SIOCSIFFLAGS, &ifr) != 0) return errnoFail("link down on " + name);
+  return {};
+}
+
+bool isPoolName(std::string_view name) {
+  constexpr std::string_view kPrefix = "bwk";
+  if (name.size() <= kPrefix.size() || name.size() >= IFNAMSIZ || !name.starts_with(kPrefix))
+    return false;
+  for (char c : name.substr(kPrefix.size()))
+    if (c < '0' || c > '9') return false;
+  return true;
 }
 
 Result<void> configureTun(const std::string& name, std::uint32_t local, std::uint32_t peer,

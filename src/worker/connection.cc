@@ -31,10 +31,10 @@ int Connection::serve() {
   }
   tls::RemoteSigner signer = [this](const ipc::SignRequest& req) { return authd_.sign(req); };
   tls::SslCtxPtr own;
-  SSL_CTX* ctx = nullptr;
+  tls::SslPtr ssl;
   if (prepared_ != nullptr && prepared_->chainPem() == init->cert_chain_pem) {
     prepared_->bindSigner(std::move(signer));
-    ctx = prepared_->get();
+    ssl = prepared_->takeConnection();
   } else {
     auto made = tls::makeServerContext(init->cert_chain_pem, std::move(signer));
     if (!made) {
@@ -42,9 +42,12 @@ int Connection::serve() {
       return 1;
     }
     own = std::move(*made);
-    ctx = own.get();
+    ssl.reset(SSL_new(own.get()));
   }
-  tls::SslPtr ssl(SSL_new(ctx));
+  if (!ssl) {
+    spdlog::error("TLS setup: SSL_new failed");
+    return 1;
+  }
   TlsStream stream(std::move(ssl), std::move(client_));
   Deadline deadline =
       std::chrono::steady_clock::now() + std::chrono::seconds(init->auth_timeout_seconds);

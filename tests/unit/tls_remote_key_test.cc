@@ -30,6 +30,38 @@ struct Outcome {
   int signatures = 0;
 };
 
+// A handshake and a byte of data through `server`, with a client thread on
+// the other end of a socket pair.
+struct Served {
+  bool server_ok = false;
+  bool client_ok = false;          // handshake, a peer certificate, the byte
+  bool client_can_resume = false;  // it came away with a ticket
+};
+Served serveOnce(SSL* server) {
+  Served out;
+  int sv[2];
+  EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+  std::thread client([&] {
+    SslCtxPtr cctx(SSL_CTX_new(TLS_client_method()));
+    SslPtr c(SSL_new(cctx.get()));
+    SSL_set_fd(c.get(), sv[1]);
+    char b = 0;
+    out.client_ok = SSL_connect(c.get()) == 1 && SSL_get0_peer_certificate(c.get()) != nullptr &&
+                    SSL_read(c.get(), &b, 1) == 1 && b == 'x';
+    out.client_can_resume = SSL_SESSION_is_resumable(SSL_get0_session(c.get())) == 1;
+    ::shutdown(sv[1], SHUT_RDWR);
+  });
+  SSL_set_fd(server, sv[0]);
+  out.server_ok = SSL_accept(server) == 1;
+  if (out.server_ok) SSL_write(server, "x", 1);
+  ::shutdown(sv[0], SHUT_RDWR);
+  client.join();
+  ::close(sv[0]);
+  ::close(sv[1]);
+  ERR_clear_error();
+  return out;
+}
+
 Outcome handshake(bool ec, int version, bool corrupt_signature = false) {
   PkeyPtr key = makeKey(ec);
   std::string pem = selfSignedPem(key.get());
@@ -46,30 +78,10 @@ Outcome handshake(bool ec, int version, bool corrupt_signature = false) {
   if (!ctx) return out;
   SSL_CTX_set_min_proto_version(ctx->get(), version);
   SSL_CTX_set_max_proto_version(ctx->get(), version);
-  int sv[2];
-  socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
-  std::thread client([&] {
-    SslCtxPtr cctx(SSL_CTX_new(TLS_client_method()));
-    SslPtr c(SSL_new(cctx.get()));
-    SSL_set_fd(c.get(), sv[1]);
-    out.client_ok = SSL_connect(c.get()) == 1;
-    if (out.client_ok) {
-      X509* peer = SSL_get0_peer_certificate(c.get());
-      out.client_ok = peer != nullptr;
-      char b;
-      SSL_read(c.get(), &b, 1);
-    }
-    ::shutdown(sv[1], SHUT_RDWR);
-  });
   SslPtr s(SSL_new(ctx->get()));
-  SSL_set_fd(s.get(), sv[0]);
-  out.server_ok = SSL_accept(s.get()) == 1;
-  if (out.server_ok) SSL_write(s.get(), "x", 1);
-  ::shutdown(sv[0], SHUT_RDWR);
-  client.join();
-  ::close(sv[0]);
-  ::close(sv[1]);
-  ERR_clear_error();
+  Served r = serveOnce(s.get());
+  out.server_ok = r.server_ok;
+  out.client_ok = r.client_ok;
   return out;
 }
 
@@ -160,6 +172,28 @@ TEST(ReusableServerContext, SignsThroughWhicheverSignerIsBoundLast) {
   });
   EXPECT_TRUE(sign());
   EXPECT_EQ(calls, 1);
+}
+
+TEST(ReusableServerContext, EveryConnectionTakenServesAndGetsNoTicket) {
+  PkeyPtr ec = makeKey(true);
+  std::string pem = selfSignedPem(ec.get());
+  auto ctx = ReusableServerContext::make(pem);
+  ASSERT_TRUE(ctx);
+  auto real = KeySigner::fromKey(std::move(ec), pem);
+  ASSERT_TRUE(real);
+  ctx->bindSigner([&](const ipc::SignRequest& r) { return real->sign(r); });
+  SslPtr prebuilt = ctx->takeConnection();
+  SslPtr fresh = ctx->takeConnection();
+  ASSERT_TRUE(prebuilt);
+  ASSERT_TRUE(fresh);
+  EXPECT_NE(prebuilt.get(), fresh.get());
+  for (SSL* s : {prebuilt.get(), fresh.get()}) {
+    Served r = serveOnce(s);
+    EXPECT_TRUE(r.server_ok);
+    EXPECT_TRUE(r.client_ok);
+    // No cache and no ticket key: a ticket could never resume anything.
+    EXPECT_FALSE(r.client_can_resume);
+  }
 }
 
 TEST(WarmUp, HandshakesWithAThrowAwayKeyOfTheCertificatesType) {

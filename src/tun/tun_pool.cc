@@ -1,0 +1,104 @@
+#include "tun/tun_pool.h"
+
+#include <fcntl.h>
+#include <net/if.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "common/log.h"
+
+namespace bulwark::tun {
+namespace {
+
+// Attach, clear the persistent flag, close: the kernel removes the device.
+Result<void> removeDevice(const std::string& name) {
+  auto dev = attachTun(name);
+  if (!dev) return fail(dev.error());
+  return setPersistent(dev->fd.get(), false);
+}
+
+}  // namespace
+
+TunPool::~TunPool() {
+  for (const auto& name : idle_)
+    if (auto r = removeDevice(name); !r) spdlog::warn("tun pool: {}", r.error().message);
+  for (const auto& name : stuck_) (void)removeDevice(name);
+  // Still attached to a worker: the device goes when the worker's fd closes.
+  for (auto& [name, fd] : in_use_)
+    if (auto r = setPersistent(fd.get(), false); !r)
+      spdlog::warn("tun pool: {}: {}", name, r.error().message);
+}
+
+Result<TunDevice> TunPool::acquire() {
+  if (auto dev = attachIdle()) return dev;
+  auto dev = attachTun(kTunNamePattern);
+  if (!dev) return fail(dev.error());
+  ++created_;
+  return keep(std::move(*dev));
+}
+
+Result<TunDevice> TunPool::attachIdle() {
+  while (!idle_.empty()) {
+    std::string name = std::move(idle_.back());
+    idle_.pop_back();
+    auto dev = attachTun(name);
+    if (dev) {
+      ++reused_;
+      return keep(std::move(*dev));
+    }
+    spdlog::warn("tun pool: cannot reuse {} ({}); making a new device", name, dev.error().message);
+    stuck_.push_back(name);
+  }
+  return fail("no idle device");
+}
+
+Result<TunDevice> TunPool::keep(TunDevice dev) {
+  // Also for a reused name: an admin may have deleted the device, and
+  // attaching then made a new one that is not persistent yet.
+  if (auto r = setPersistent(dev.fd.get(), true); !r) return fail(r.error());
+  UniqueFd own(::fcntl(dev.fd.get(), F_DUPFD_CLOEXEC, 0));
+  if (!own) return fail(std::string("dup TUN fd: ") + std::strerror(errno));
+  in_use_[dev.name] = std::move(own);
+  return dev;
+}
+
+void TunPool::release(const std::string& name) {
+  auto it = in_use_.find(name);
+  if (it == in_use_.end()) {
+    spdlog::warn("tun pool: release of {}, which is not in use", name);
+    return;
+  }
+  auto down = setLinkDown(name);
+  in_use_.erase(it);  // the pool's fd: with the worker's gone, the attachment ends
+  if (!down) {
+    spdlog::warn("tun pool: {}; not reused", down.error().message);
+    return;
+  }
+  if (idle_.size() < max_idle_) {
+    idle_.push_back(name);
+    return;
+  }
+  if (auto r = removeDevice(name); !r) spdlog::warn("tun pool: {}", r.error().message);
+}
+
+TunPool::Stats TunPool::stats() const {
+  return Stats{idle_.size(), in_use_.size(), created_, reused_};
+}
+
+unsigned TunPool::removeLeftovers() {
+  struct if_nameindex* names = ::if_nameindex();
+  if (names == nullptr) return 0;
+  unsigned removed = 0;
+  for (struct if_nameindex* n = names; n->if_index != 0 && n->if_name != nullptr; ++n) {
+    if (!isPoolName(n->if_name)) continue;
+    if (auto r = removeDevice(n->if_name); r)
+      ++removed;
+    else
+      spdlog::warn("tun pool: leftover {}: {}", n->if_name, r.error().message);
+  }
+  ::if_freenameindex(names);
+  return removed;
+}
+
+}  // namespace bulwark::tun

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# TUN devices are kept and reused from one tunnel to the next: the second
+# tunnel runs on the first one's device, which was down in between with no
+# route to the old client; a device left by an earlier run is removed at
+# start; and a stopped gateway leaves no device behind.
+source "$(dirname "$0")/lib.sh"
+e2e_setup
+tun_status() { "${CTL[@]}" status --json | python3 -c "import json,sys; print(json.load(sys.stdin)['tun_devices']['$1'])"; }
+pool_links() { in_server ip -o link show | awk -F': ' '$2 ~ /^bwk[0-9]+$/ {print $2}'; }
+
+in_server ip tuntap add dev bwk9 mode tun || fail "cannot make a leftover device"
+start_server
+[[ -z $(pool_links) ]] || fail "leftover devices survived the start: $(pool_links)"
+grep -q "removed 1 TUN device" "$WORK/server.log" || fail "removal of the leftover not logged"
+add_user alice alicepass
+
+start_client alice alicepass tun0
+first_ip=$(tunnel_ip tun0)
+in_client ping -c 1 -W 2 -I tun0 "$GATEWAY_TUN_IP" >/dev/null || fail "no traffic on the first tunnel"
+dev=$(pool_links)
+[[ $(wc -w <<<"$dev") == 1 ]] || fail "expected one device, found: $dev"
+kill -TERM "$CLIENT_PID"
+wait_until 10 process_gone "$CLIENT_PID"
+wait_until 10 test "$(tun_status idle)" = 1 || fail "device not idle after the tunnel ended"
+[[ $(pool_links) == "$dev" ]] || fail "idle device $dev is gone"
+in_server ip -o link show "$dev" | grep -q "<.*UP.*>" && fail "idle device $dev is still up"
+in_server ip route get "$first_ip" 2>/dev/null | grep -q "dev $dev" && fail "route to the old client still on $dev"
+
+start_client alice alicepass tun1
+in_client ping -c 1 -W 2 -I tun1 "$GATEWAY_TUN_IP" >/dev/null || fail "no traffic on the reused device"
+[[ $(pool_links) == "$dev" ]] || fail "second tunnel did not reuse $dev: $(pool_links)"
+[[ $(tun_status reused) == 1 && $(tun_status created) == 1 ]] ||
+  fail "status: created $(tun_status created), reused $(tun_status reused)"
+"${CTL[@]}" status | grep -q "TUN devices: 1 in use, 0 idle (1 made, 1 reuses)" || fail "status text"
+
+kill -TERM "$SERVER_PID"
+wait_until 10 process_gone "$SERVER_PID" || fail "gateway did not stop"
+wait_until 10 test -z "$(pool_links)" || fail "devices left after stop: $(pool_links)"

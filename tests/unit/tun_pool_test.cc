@@ -1,0 +1,219 @@
+// TunPool: devices are reused, and nothing of one tunnel reaches the next.
+//
+// Each test runs in a private network namespace of its own (needs root, as
+// CI has): its devices vanish with the namespace, also when a test fails.
+#include "tun/tun_pool.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+namespace bulwark::tun {
+namespace {
+
+constexpr std::uint32_t kGateway = 0x0a090001;  // 10.9.0.1
+constexpr std::uint32_t kPeerA = 0x0a090002;
+constexpr std::uint32_t kPeerB = 0x0a090003;
+
+class TunPoolTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root for a network namespace and TUN devices";
+    home_.reset(::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC));
+    ASSERT_TRUE(home_) << std::strerror(errno);
+    ASSERT_EQ(::unshare(CLONE_NEWNET), 0) << std::strerror(errno);
+  }
+  void TearDown() override {
+    if (home_) {
+      ASSERT_EQ(::setns(home_.get(), CLONE_NEWNET), 0) << std::strerror(errno);
+    }
+  }
+
+  static bool exists(const std::string& name) { return ::if_nametoindex(name.c_str()) != 0; }
+
+  static bool isUp(const std::string& name) {
+    UniqueFd s(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    ifreq ifr{};
+    std::strncpy(ifr.ifr_name, name.c_str(), IFNAMSIZ - 1);
+    EXPECT_EQ(::ioctl(s.get(), SIOCGIFFLAGS, &ifr), 0) << std::strerror(errno);
+    return (ifr.ifr_flags & IFF_UP) != 0;
+  }
+
+  // A UDP datagram to `peer`: routed into the TUN device whose peer it is.
+  // Returns the errno of sendto, 0 on success.
+  static int sendTo(std::uint32_t peer) {
+    UniqueFd s(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(9);
+    to.sin_addr.s_addr = htonl(peer);
+    const char payload[] = "left behind";
+    if (::sendto(s.get(), payload, sizeof(payload), 0, reinterpret_cast<sockaddr*>(&to),
+                 sizeof(to)) < 0)
+      return errno;
+    return 0;
+  }
+
+  // Destinations of the IPv4 packets waiting on the attachment `fd` (the
+  // kernel's own IPv6 packets, such as router solicitations, are skipped).
+  static std::vector<std::uint32_t> queuedIpv4Destinations(int fd) {
+    constexpr std::size_t kVnetHeader = 10;
+    std::vector<std::uint32_t> out;
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+    unsigned char buf[2048];
+    ssize_t n;
+    while ((n = ::read(fd, buf, sizeof(buf))) > 0) {
+      if (static_cast<std::size_t>(n) < kVnetHeader + 20 || (buf[kVnetHeader] >> 4) != 4) continue;
+      std::uint32_t dst;
+      std::memcpy(&dst, buf + kVnetHeader + 16, sizeof(dst));
+      out.push_back(ntohl(dst));
+    }
+    EXPECT_EQ(errno, EAGAIN);
+    return out;
+  }
+
+  UniqueFd home_;
+};
+
+TEST(TunPoolName, OnlyThePoolPatternCounts) {
+  EXPECT_TRUE(isPoolName("bwk0"));
+  EXPECT_TRUE(isPoolName("bwk12345"));
+  EXPECT_FALSE(isPoolName("bwk"));
+  EXPECT_FALSE(isPoolName("bwkx"));
+  EXPECT_FALSE(isPoolName("bwk1a"));
+  EXPECT_FALSE(isPoolName("eth0"));
+  EXPECT_FALSE(isPoolName("xbwk1"));
+  EXPECT_FALSE(isPoolName("bwk123456789012345"));  // longer than IFNAMSIZ allows
+}
+
+TEST_F(TunPoolTest, ReleasedDeviceIsTakenDownAndReused) {
+  TunPool pool;
+  auto first = pool.acquire();
+  ASSERT_TRUE(first) << first.error().message;
+  ASSERT_TRUE(configureTun(first->name, kGateway, kPeerA, 1400));
+  EXPECT_TRUE(isUp(first->name));
+  std::string name = first->name;
+  first->fd.reset();  // the worker exits
+  pool.release(name);
+  EXPECT_TRUE(exists(name));
+  EXPECT_FALSE(isUp(name));
+  EXPECT_EQ(pool.stats().idle, 1u);
+
+  auto second = pool.acquire();
+  ASSERT_TRUE(second) << second.error().message;
+  EXPECT_EQ(second->name, name);
+  auto st = pool.stats();
+  EXPECT_EQ(st.created, 1u);
+  EXPECT_EQ(st.reused, 1u);
+  EXPECT_EQ(st.in_use, 1u);
+  EXPECT_EQ(st.idle, 0u);
+}
+
+TEST_F(TunPoolTest, PacketsQueuedForTheOldTunnelDoNotReachTheNext) {
+  TunPool pool;
+  auto first = pool.acquire();
+  ASSERT_TRUE(first);
+  ASSERT_TRUE(configureTun(first->name, kGateway, kPeerA, 1400));
+  ASSERT_EQ(sendTo(kPeerA), 0);  // queued on the device, never read
+  first->fd.reset();
+  pool.release(first->name);
+
+  auto second = pool.acquire();
+  ASSERT_TRUE(second);
+  ASSERT_EQ(second->name, first->name);
+  ASSERT_TRUE(configureTun(second->name, kGateway, kPeerB, 1400));
+  EXPECT_TRUE(queuedIpv4Destinations(second->fd.get()).empty());
+  // The new tunnel's own traffic does arrive.
+  ASSERT_EQ(sendTo(kPeerB), 0);
+  EXPECT_EQ(queuedIpv4Destinations(second->fd.get()), std::vector<std::uint32_t>{kPeerB});
+}
+
+TEST_F(TunPoolTest, NoRouteToTheOldPeerOnceReleased) {
+  TunPool pool;
+  auto dev = pool.acquire();
+  ASSERT_TRUE(dev);
+  ASSERT_TRUE(configureTun(dev->name, kGateway, kPeerA, 1400));
+  ASSERT_EQ(sendTo(kPeerA), 0);
+  dev->fd.reset();
+  pool.release(dev->name);
+  EXPECT_EQ(sendTo(kPeerA), ENETUNREACH);
+}
+
+TEST_F(TunPoolTest, DeviceStillAttachedElsewhereIsNotReused) {
+  TunPool pool;
+  auto first = pool.acquire();
+  ASSERT_TRUE(first);
+  // A copy of the worker's fd outlives it (say, in flight in a socket).
+  UniqueFd leaked(::dup(first->fd.get()));
+  first->fd.reset();
+  pool.release(first->name);
+
+  auto second = pool.acquire();
+  ASSERT_TRUE(second) << second.error().message;
+  EXPECT_NE(second->name, first->name);
+  EXPECT_EQ(pool.stats().created, 2u);
+  EXPECT_EQ(pool.stats().reused, 0u);
+}
+
+TEST_F(TunPoolTest, IdleDevicesBeyondTheLimitAreRemoved) {
+  TunPool pool(1);
+  auto a = pool.acquire();
+  auto b = pool.acquire();
+  ASSERT_TRUE(a);
+  ASSERT_TRUE(b);
+  ASSERT_NE(a->name, b->name);
+  a->fd.reset();
+  b->fd.reset();
+  pool.release(a->name);
+  pool.release(b->name);
+  EXPECT_EQ(pool.stats().idle, 1u);
+  EXPECT_TRUE(exists(a->name));
+  EXPECT_FALSE(exists(b->name));
+}
+
+TEST_F(TunPoolTest, DestroyedPoolLeavesNoDevice) {
+  std::string idle_name;
+  std::string busy_name;
+  UniqueFd worker_fd;
+  {
+    TunPool pool;
+    auto idle = pool.acquire();
+    auto busy = pool.acquire();
+    ASSERT_TRUE(idle);
+    ASSERT_TRUE(busy);
+    idle_name = idle->name;
+    busy_name = busy->name;
+    idle->fd.reset();
+    pool.release(idle_name);
+    worker_fd = std::move(busy->fd);  // a worker still runs when main stops
+  }
+  EXPECT_FALSE(exists(idle_name));
+  EXPECT_TRUE(exists(busy_name));
+  worker_fd.reset();
+  EXPECT_FALSE(exists(busy_name));
+}
+
+TEST_F(TunPoolTest, LeftoversOfAnEarlierRunAreRemovedOthersKept) {
+  for (const char* name : {"bwk7", "other7"}) {
+    auto dev = attachTun(name);
+    ASSERT_TRUE(dev) << dev.error().message;
+    ASSERT_TRUE(setPersistent(dev->fd.get(), true));
+  }
+  ASSERT_TRUE(exists("bwk7"));
+  EXPECT_EQ(TunPool::removeLeftovers(), 1u);
+  EXPECT_FALSE(exists("bwk7"));
+  EXPECT_TRUE(exists("other7"));
+}
+
+}  // namespace
+}  // namespace bulwark::tun
