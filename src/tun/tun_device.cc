@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -52,6 +53,19 @@ Result<TunDevice> attachTun(const std::string& name) {
   // 64 KiB instead of per MSS. Without the offload, packets come one by one.
   (void)ioctl(fd.get(), TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4);
   return TunDevice{std::move(fd), std::string(ifr.ifr_name)};
+}
+
+std::string poolName(std::uint64_t n) { return "bwk" + std::to_string(n); }
+
+Result<void> disableIpv6(const std::string& name) {
+  std::string path = "/proc/sys/net/ipv6/conf/" + name + "/disable_ipv6";
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+  if (!fd) {
+    if (errno == ENOENT && ::access("/proc/sys/net/ipv6", F_OK) != 0) return {};  // no IPv6
+    return errnoFail("open " + path);
+  }
+  if (::write(fd.get(), "1", 1) != 1) return errnoFail("write " + path);
+  return {};
 }
 
 Result<void> setPersistent(int tun_fd, bool persistent) {

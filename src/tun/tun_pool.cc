@@ -32,10 +32,23 @@ TunPool::~TunPool() {
 
 Result<TunDevice> TunPool::acquire() {
   if (auto dev = attachIdle()) return dev;
-  auto dev = attachTun(kTunNamePattern);
-  if (!dev) return fail(dev.error());
-  ++created_;
-  return keep(std::move(*dev));
+  return createNew();
+}
+
+Result<TunDevice> TunPool::createNew() {
+  // Skips names in use by anything else (an admin's device, one that
+  // refused re-attachment); gives up after a few in a row.
+  constexpr int kTries = 32;
+  for (int i = 0; i < kTries; ++i) {
+    std::string name = poolName(next_name_++);
+    if (::if_nametoindex(name.c_str()) != 0) continue;
+    auto dev = attachTun(name);
+    if (!dev) return fail(dev.error());
+    if (auto r = disableIpv6(dev->name); !r) return fail(r.error());
+    ++created_;
+    return keep(std::move(*dev));
+  }
+  return fail("no free TUN device name after " + std::to_string(kTries) + " tries");
 }
 
 Result<TunDevice> TunPool::attachIdle() {

@@ -65,6 +65,7 @@ class TunPool {
 
  private:
   Result<TunDevice> attachIdle();
+  Result<TunDevice> createNew();
   Result<TunDevice> keep(TunDevice dev);
 
   std::size_t max_idle_;
@@ -73,6 +74,7 @@ class TunPool {
   std::map<std::string, UniqueFd> in_use_;
   std::uint64_t created_ = 0;
   std::uint64_t reused_ = 0;
+  std::uint64_t next_name_ = 0;
 };
 
 }  // namespace bulwark::tun

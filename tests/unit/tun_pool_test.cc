@@ -16,6 +16,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <vector>
 
 namespace bulwark::tun {
@@ -201,6 +202,23 @@ TEST_F(TunPoolTest, DestroyedPoolLeavesNoDevice) {
   EXPECT_TRUE(exists(busy_name));
   worker_fd.reset();
   EXPECT_FALSE(exists(busy_name));
+}
+
+TEST_F(TunPoolTest, NewDevicesHaveNoIpv6AndSkipNamesTaken) {
+  auto taken = attachTun(poolName(0));  // someone else's device, attached
+  ASSERT_TRUE(taken) << taken.error().message;
+  TunPool pool;
+  auto dev = pool.acquire();
+  ASSERT_TRUE(dev) << dev.error().message;
+  EXPECT_EQ(dev->name, poolName(1));
+  std::string flag;
+  std::ifstream("/proc/sys/net/ipv6/conf/" + dev->name + "/disable_ipv6") >> flag;
+  EXPECT_EQ(flag, "1");
+  ASSERT_TRUE(configureTun(dev->name, kGateway, kPeerA, 1400));
+  std::ifstream addrs("/proc/net/if_inet6");
+  std::string line;
+  while (std::getline(addrs, line))
+    EXPECT_EQ(line.find(dev->name), std::string::npos) << "IPv6 address on it: " << line;
 }
 
 TEST_F(TunPoolTest, LeftoversOfAnEarlierRunAreRemovedOthersKept) {
