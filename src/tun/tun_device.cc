@@ -55,7 +55,7 @@ Result<TunDevice> attachTun(const std::string& name) {
   return TunDevice{std::move(fd), std::string(ifr.ifr_name)};
 }
 
-std::string poolName(std::uint64_t n) { return "bwk" + std::to_string(n); }
+std::string poolName(std::uint64_t n) { return std::string(kPoolPrefix) + std::to_string(n); }
 
 Result<void> disableIpv6(const std::string& name) {
   std::string path = "/proc/sys/net/ipv6/conf/" + name + "/disable_ipv6";
@@ -84,10 +84,10 @@ Result<void> setLinkDown(const std::string& name) {
 }
 
 bool isPoolName(std::string_view name) {
-  constexpr std::string_view kPrefix = "bwk";
-  if (name.size() <= kPrefix.size() || name.size() >= IFNAMSIZ || !name.starts_with(kPrefix))
+  if (name.size() <= kPoolPrefix.size() || name.size() >= IFNAMSIZ ||
+      !name.starts_with(kPoolPrefix))
     return false;
-  for (char c : name.substr(kPrefix.size()))
+  for (char c : name.substr(kPoolPrefix.size()))
     if (c < '0' || c > '9') return false;
   return true;
 }

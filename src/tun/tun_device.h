@@ -24,6 +24,7 @@ namespace bulwark::tun {
 // "bwk" and a number. Bulwark picks the number itself: letting the kernel
 // fill in a "bwk%d" pattern scans every device of the namespace, which at
 // 10,000 tunnels was the largest part of a device's set-up.
+inline constexpr std::string_view kPoolPrefix = "bwk";
 std::string poolName(std::uint64_t n);
 
 struct TunDevice {

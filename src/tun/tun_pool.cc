@@ -44,7 +44,13 @@ Result<TunDevice> TunPool::createNew() {
     if (::if_nametoindex(name.c_str()) != 0) continue;
     auto dev = attachTun(name);
     if (!dev) return fail(dev.error());
-    if (auto r = disableIpv6(dev->name); !r) return fail(r.error());
+    // Only an optimisation and a hardening: with a read-only /proc/sys (a
+    // container, say) the tunnel still works, with IPv6 state on the device.
+    if (auto r = disableIpv6(dev->name); !r && !ipv6_warned_) {
+      spdlog::warn("tun pool: cannot disable IPv6 on new devices ({}); continuing",
+                   r.error().message);
+      ipv6_warned_ = true;
+    }
     ++created_;
     return keep(std::move(*dev));
   }

@@ -75,6 +75,7 @@ class TunPool {
   std::uint64_t created_ = 0;
   std::uint64_t reused_ = 0;
   std::uint64_t next_name_ = 0;
+  bool ipv6_warned_ = false;  // disableIpv6 failed once: said so, not again
 };
 
 }  // namespace bulwark::tun
