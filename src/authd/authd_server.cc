@@ -26,7 +26,10 @@ void AuthdServer::run() {
   auto last_expiry = auth::Clock::now();
   auto last_prune = last_expiry;
   while (running_) {
-    loop_.runOnce(1000);
+    // The timers below only have work while there are sessions or throttle
+    // entries; otherwise authd sleeps until main or a worker writes.
+    bool timers = sessions_.size() > 0 || throttle_.size() > 0;
+    loop_.runOnce(timers ? 1000 : -1);
     auto now = auth::Clock::now();
     if (now - last_expiry >= std::chrono::seconds(1)) {
       expireSessions();

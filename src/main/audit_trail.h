@@ -9,7 +9,7 @@
 //   AuditTrail audit;
 //   audit.open(cfg.audit, {exe_dir, account, empty_root, debug});  // at start; errors are fatal
 //   audit.record("session.end", {{"user", u}, {"bytes_in", "123"}});
-//   audit.tick();                             // about once a second
+//   audit.tick();                             // about once a second while ticking()
 #pragma once
 
 #include <memory>
@@ -31,6 +31,8 @@ class AuditTrail {
   Result<void> open(const config::AuditConfig& cfg, const ShipperSandbox& box);
   void record(std::string_view event, auditlog::Fields fields);
   void tick();
+  // Whether tick() has work: only with a syslog collector.
+  [[nodiscard]] bool ticking() const { return shipper_ != nullptr; }
   [[nodiscard]] nlohmann::json status() const;
 
  private:

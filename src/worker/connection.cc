@@ -1,7 +1,5 @@
 #include "worker/connection.h"
 
-#include <malloc.h>
-
 #include "common/log.h"
 #include "tls/server_context.h"
 #include "worker/http_session.h"
@@ -59,9 +57,6 @@ int Connection::serve() {
   auto granted = http.run(deadline);
   if (!granted) return 0;
   Tunnel tunnel(peer_, *init, stream, std::move(*granted), main_, authd_);
-  // The handshake, login and XML left freed heap behind; give those pages
-  // back before the tunnel settles in for hours (PSS per session).
-  ::malloc_trim(0);
   return tunnel.run();
 }
 

@@ -2,10 +2,12 @@
 
 #include <sched.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 
 #include "common/log.h"
@@ -17,8 +19,29 @@
 #include "tls/warm_up.h"
 #include "worker/connection.h"
 
+// The linker's bounds of this static binary's headers and code.
+extern "C" char __executable_start[], etext[];
+
 namespace bulwark::worker {
 namespace {
+
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22  // Linux 5.14
+#endif
+
+// fork copies the page tables of anonymous memory only: a forked worker
+// starts with no mapping of the binary's code, and every code page it runs
+// costs a page fault (about 70 per connection; on a VM each is a trip
+// through the hypervisor). One MADV_POPULATE_READ maps all of the code,
+// which the zygote keeps in memory, in a single call. The pages are the
+// zygote's page-cache pages (no memory is added). On a kernel without it the
+// call fails and the worker takes the faults as before.
+void mapCodeUpFront() {
+  auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  auto start = reinterpret_cast<std::uintptr_t>(__executable_start) & ~(page - 1);
+  auto end = reinterpret_cast<std::uintptr_t>(etext);
+  ::madvise(reinterpret_cast<void*>(start), end - start, MADV_POPULATE_READ);
+}
 
 // fork(), but the child's parent is main (CLONE_PARENT): main reaps it, gets
 // its exit status and its CPU time. The only clone the zygote's filter allows.
@@ -32,6 +55,7 @@ pid_t forkAsSibling() {
                                   ipc::Frame& frame, tls::ReusableServerContext& tls,
                                   const privsep::CompiledFilter& worker_filter) {
   from_main.close();
+  mapCodeUpFront();
   if (auto r = privsep::narrowToWorker(worker_filter); !r) {
     spdlog::critical("sandbox setup failed, exiting: {}", r.error().message);
     _exit(1);
