@@ -203,7 +203,7 @@ void AuthdServer::answerCookie(WorkerPeer& p, const ipc::Frame& f) {
     reply = {true, s->username, s->id};
     // main must know before the worker asks for its tunnel.
     sendToMain(ipc::encodeFrame(ipc::SessionGrant{p.worker_id, s->id, s->username}));
-    spdlog::info("tunnel granted user={} peer={} session={}", s->username, p.peer, s->id);
+    spdlog::debug("tunnel granted user={} peer={} session={}", s->username, p.peer, s->id);
   } else {
     spdlog::warn("cookie rejected peer={}", p.peer);
   }

@@ -90,7 +90,8 @@ ipc::AuthReply AuthdServer::completeLogin(WorkerPeer& p, const std::string& user
   }
   throttle_.recordSuccess(userKey(user));
   p.logged_in = true;
-  spdlog::info("login ok user={} peer={} session={}", user, p.peer, issued->session_id);
+  // The audit record below is main's log line for it.
+  spdlog::debug("login ok user={} peer={} session={}", user, p.peer, issued->session_id);
   audit("login.success", user, &p, "session " + std::to_string(issued->session_id));
   ipc::AuthReply r = reply(ipc::AuthOutcome::kSuccess, "Welcome, " + user + ".");
   r.cookie = std::move(issued->cookie);

@@ -185,7 +185,8 @@ HttpSession::Next HttpSession::answerConnect(const http::Request& req) {
     tunnel->dtls_offered = true;
   }
   if (!send(anyconnect::buildConnectReply(p))) return Next::kClose;
-  spdlog::info("{}: tunnel for {} at {}", peer_, verdict->username, tunnel->info.client_address);
+  // main logs the tunnel (user, address, device) and audits it.
+  spdlog::debug("{}: tunnel for {} at {}", peer_, verdict->username, tunnel->info.client_address);
   granted_ = std::move(tunnel);
   return Next::kTunnel;
 }

@@ -181,7 +181,7 @@ bool Tunnel::handleFrame(std::uint8_t type, std::span<const std::byte> payload) 
       return true;
     case cstp::FrameType::kDisconnect:
       if (cstp::isClientLogout(payload)) {
-        spdlog::info("{}: client logged out", peer_);
+        spdlog::debug("{}: client logged out", peer_);  // authd logs the session's end
         authd_.logout();
         close_reason_ = ipc::CloseReason::kClientLogout;
       } else {
@@ -382,8 +382,9 @@ void Tunnel::finish(ipc::CloseReason reason, std::uint8_t frame_to_client) {
   }
   tls_.shutdown();
   (void)main_.sendMessage(ipc::TunnelClosed{reason, stats_});
-  spdlog::info("{}: offload: {} super-packets cut into {} segments, {} GSO writes of {} segments",
-               peer_, super_packets_, super_segments_, to_tun_.runs(), to_tun_.runSegments());
+  if (super_packets_ > 0 || to_tun_.runs() > 0)
+    spdlog::info("{}: offload: {} super-packets cut into {} segments, {} GSO writes of {} segments",
+                 peer_, super_packets_, super_segments_, to_tun_.runs(), to_tun_.runSegments());
   if (dropped_tun_ > 0)
     spdlog::info("{}: {} packets dropped at a full TUN queue", peer_, dropped_tun_);
   if (dropped_spoofed_ > 0)
