@@ -91,7 +91,9 @@ void TunPool::release(const std::string& name) {
   auto down = setLinkDown(name);
   in_use_.erase(it);  // the pool's fd: with the worker's gone, the attachment ends
   if (!down) {
+    // Still persistent: kept out of use, and removed with the pool.
     spdlog::warn("tun pool: {}; not reused", down.error().message);
+    stuck_.push_back(name);
     return;
   }
   if (idle_.size() < max_idle_) {

@@ -70,7 +70,8 @@ class TunPool {
 
   std::size_t max_idle_;
   std::vector<std::string> idle_;
-  std::vector<std::string> stuck_;  // refused re-attachment; removed at the end if possible
+  std::vector<std::string>
+      stuck_;  // refused re-attachment or link down; removed at the end if possible
   std::map<std::string, UniqueFd> in_use_;
   std::uint64_t created_ = 0;
   std::uint64_t reused_ = 0;
