@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 namespace bulwark::auditlog {
 namespace {
@@ -66,10 +67,28 @@ Result<std::string> AuditWriter::append(std::string_view event, Fields fields) {
   if (n != static_cast<ssize_t>(out.size()))
     return fail(std::string("audit write failed: ") +
                 (n < 0 ? std::strerror(errno) : "short write"));
-  ::fdatasync(fd_.get());
+  unsynced_ = true;
   seq_ = r.seq;
   hash_ = lineHash(line);
   return line;
+}
+
+AuditWriter& AuditWriter::operator=(AuditWriter&& o) noexcept {
+  if (this != &o) {
+    (void)sync();
+    fd_ = std::move(o.fd_);
+    seq_ = o.seq_;
+    hash_ = std::move(o.hash_);
+    unsynced_ = std::exchange(o.unsynced_, false);
+  }
+  return *this;
+}
+
+Result<void> AuditWriter::sync() {
+  if (!unsynced_ || !fd_) return {};
+  unsynced_ = false;
+  if (::fdatasync(fd_.get()) != 0) return fail(std::string("fdatasync: ") + std::strerror(errno));
+  return {};
 }
 
 }  // namespace bulwark::auditlog

@@ -216,6 +216,7 @@ std::map<std::string, Section> schema(Config& c) {
             return {};
           }},
          {"hostname", stringKey(c.audit.hostname)},
+         {"sync_ms", uintKey(c.audit.sync_ms, 0, 60000)},
          {"syslog_tls", boolKey(c.audit.syslog_tls)},
          {"syslog_ca", stringKey(c.audit.syslog_ca)},
          {"syslog_cert", stringKey(c.audit.syslog_cert)},

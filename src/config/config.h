@@ -68,6 +68,10 @@ struct AuditConfig {
   std::string syslog_address;  // collector for RFC 5424 over TCP; empty = none
   std::uint16_t syslog_port = 514;
   std::string hostname;  // HOSTNAME in syslog messages; default: gethostname()
+  // Longest time a written record waits for fdatasync, in milliseconds; 0 =
+  // after every record. A record is in the file (the page cache) at once, so
+  // only a kernel crash or power loss within this time can lose it.
+  unsigned sync_ms = 1000;
   // TLS to the collector, made and verified by bulwark-logship. The CA file
   // (PEM) is required with TLS: the collector's chain must end at it. The
   // client certificate (chain, PEM) and its key are optional but go together.

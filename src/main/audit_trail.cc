@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -33,6 +34,7 @@ Result<void> AuditTrail::open(const config::AuditConfig& cfg, const ShipperSandb
   auto w = auditlog::AuditWriter::open(path_);
   if (!w) return fail(w.error());
   writer_ = std::move(*w);
+  sync_after_ = std::chrono::milliseconds(cfg.sync_ms);
   if (cfg.syslog_address.empty()) return {};
   hostname_ = syslogHostname(cfg);
   shipper_ = std::make_unique<LogShipper>(cfg, box);
@@ -49,6 +51,11 @@ void AuditTrail::record(std::string_view event, auditlog::Fields fields) {
     spdlog::error("audit log {}: {}", path_, line.error().message);
     return;
   }
+  if (sync_after_ == Clock::duration::zero()) {
+    if (auto s = writer_->sync(); !s) spdlog::error("audit log {}: {}", path_, s.error().message);
+  } else if (!sync_due_) {
+    sync_due_ = Clock::now() + sync_after_;
+  }
   if (shipper_) {
     std::uint64_t seq = writer_->lastSeq();
     long pid = static_cast<long>(::getpid());
@@ -56,9 +63,23 @@ void AuditTrail::record(std::string_view event, auditlog::Fields fields) {
   }
 }
 
-void AuditTrail::tick() {
-  if (!shipper_) return;
-  for (auto& n : shipper_->tick(LogShipper::Clock::now())) record(n.event, std::move(n.fields));
+void AuditTrail::tick(Clock::time_point now) {
+  if (shipper_)
+    for (auto& n : shipper_->tick(now)) record(n.event, std::move(n.fields));
+  if (sync_due_ && now >= *sync_due_ && writer_) {
+    sync_due_.reset();
+    if (auto s = writer_->sync(); !s) spdlog::error("audit log {}: {}", path_, s.error().message);
+  }
+}
+
+int AuditTrail::msUntilTick(Clock::time_point now) const {
+  int ms = shipper_ ? 1000 : -1;  // the shipper's own timers: respawn, reconnect
+  if (sync_due_) {
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(*sync_due_ - now).count();
+    int due = static_cast<int>(std::max<long long>(0, left));
+    ms = ms < 0 ? due : std::min(ms, due);
+  }
+  return ms;
 }
 
 nlohmann::json AuditTrail::status() const {

@@ -9,9 +9,14 @@
 //   AuditTrail audit;
 //   audit.open(cfg.audit, {exe_dir, account, empty_root, debug});  // at start; errors are fatal
 //   audit.record("session.end", {{"user", u}, {"bytes_in", "123"}});
-//   audit.tick();                             // about once a second while ticking()
+//   loop.runOnce(audit.msUntilTick());        // -1: no timer has work
+//   audit.tick();
+//
+// Records reach the file at once; fdatasync follows within [audit] sync_ms
+// (one for all records of that window), or after each record with 0.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -30,9 +35,11 @@ class AuditTrail {
   // `box` says where bulwark-logship runs; unused without a collector.
   Result<void> open(const config::AuditConfig& cfg, const ShipperSandbox& box);
   void record(std::string_view event, auditlog::Fields fields);
-  void tick();
-  // Whether tick() has work: only with a syslog collector.
-  [[nodiscard]] bool ticking() const { return shipper_ != nullptr; }
+  using Clock = std::chrono::steady_clock;
+  void tick(Clock::time_point now = Clock::now());
+  // How long the caller may sleep before tick() has work: -1 for as long as
+  // it likes (no collector, nothing waiting for fdatasync).
+  [[nodiscard]] int msUntilTick(Clock::time_point now = Clock::now()) const;
   [[nodiscard]] nlohmann::json status() const;
 
  private:
@@ -40,6 +47,8 @@ class AuditTrail {
   std::unique_ptr<LogShipper> shipper_;
   std::string hostname_;
   std::string path_;
+  Clock::duration sync_after_{};
+  std::optional<Clock::time_point> sync_due_;  // records written, not yet synced
 };
 
 }  // namespace bulwark::mainproc

@@ -241,7 +241,7 @@ void Gateway::run() {
   while (running_) {
     // Only the syslog shipper has timers here; without it main sleeps until
     // something happens (an idle gateway costs no CPU).
-    loop_.runOnce(audit_.ticking() ? 1000 : -1);
+    loop_.runOnce(audit_.msUntilTick());
     audit_.tick();
   }
   audit_.record("gateway.stop", {{"tunnels", std::to_string(sessions_.size())}});

@@ -137,6 +137,21 @@ std::string auditConfig(std::string_view audit_lines) {
          std::string(audit_lines);
 }
 
+TEST(Config, AuditSyncMsDefaultsToOneSecondAndIsBounded) {
+  auto def = parseConfig(auditConfig(""), "t.toml");
+  ASSERT_TRUE(def) << def.error().message;
+  EXPECT_EQ(def->audit.sync_ms, 1000u);
+  auto every = parseConfig(auditConfig("sync_ms = 0\n"), "t.toml");
+  ASSERT_TRUE(every) << every.error().message;
+  EXPECT_EQ(every->audit.sync_ms, 0u);
+  auto big = parseConfig(auditConfig("sync_ms = 600000\n"), "t.toml");
+  ASSERT_FALSE(big);
+  EXPECT_NE(big.error().message.find("t.toml:7: audit.sync_ms"), std::string::npos)
+      << big.error().message;
+  EXPECT_FALSE(parseConfig(auditConfig("sync_ms = -1\n"), "t.toml"));
+  EXPECT_FALSE(parseConfig(auditConfig("sync_ms = \"fast\"\n"), "t.toml"));
+}
+
 TEST(Config, AuditSyslogTlsKeys) {
   auto plain = parseConfig(auditConfig("syslog = \"192.0.2.10:514\"\n"), "t.toml");
   ASSERT_TRUE(plain);
