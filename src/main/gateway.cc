@@ -552,14 +552,12 @@ void Gateway::grantTunnel(const ipc::SessionGrant& g) {
 
 void Gateway::openTunnel(WorkerRecord& w) {
   SessionRecord& s = sessions_[*w.session_id];
-  auto addr = pool_.lease(s.id);
+  auto addr = pool_.lease(s.id, s.username);
   if (!addr) return refuseTunnel(w, addr.error().message);
   s.address = *addr;
-  auto dev = tuns_.acquire();
+  auto dev = tuns_.acquire({pool_.gateway(), *addr, cfg_.network.mtu});
   if (!dev) return refuseTunnel(w, dev.error().message);
   w.tun_name = dev->name;
-  if (auto r = tun::configureTun(dev->name, pool_.gateway(), *addr, cfg_.network.mtu); !r)
-    return refuseTunnel(w, r.error().message);
   s.worker_id = w.id;
   w.state = WorkerState::kTunnel;
   w.username = s.username;
@@ -865,7 +863,11 @@ nlohmann::json Gateway::status() {
 
 nlohmann::json Gateway::tunJson() const {
   auto st = tuns_.stats();
-  return {{"in_use", st.in_use}, {"idle", st.idle}, {"created", st.created}, {"reused", st.reused}};
+  return {{"in_use", st.in_use},
+          {"idle", st.idle},
+          {"created", st.created},
+          {"reused", st.reused},
+          {"kept_config", st.kept_config}};
 }
 
 }  // namespace bulwark::mainproc

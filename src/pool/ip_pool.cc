@@ -11,18 +11,35 @@ IpPool::IpPool(std::uint32_t network, unsigned prefix)
   used_.assign(size > 3 ? size - 3 : 0, false);
 }
 
-Result<std::uint32_t> IpPool::lease(std::uint64_t session_id) {
+Result<std::uint32_t> IpPool::lease(std::uint64_t session_id, const std::string& user) {
   if (auto it = by_session_.find(session_id); it != by_session_.end()) return it->second;
+  if (auto last = last_of_user_.find(user); last != last_of_user_.end()) {
+    std::uint32_t addr = last->second;
+    if (!used_[addr - first_client_]) {
+      take(addr, session_id, user);
+      return addr;
+    }
+  }
   for (std::size_t step = 0; step < used_.size(); ++step) {
     std::size_t i = (cursor_ + step) % used_.size();
     if (used_[i]) continue;
-    used_[i] = true;
     cursor_ = (i + 1) % used_.size();
     std::uint32_t addr = first_client_ + static_cast<std::uint32_t>(i);
-    by_session_[session_id] = addr;
+    take(addr, session_id, user);
     return addr;
   }
   return fail("address pool exhausted");
+}
+
+void IpPool::take(std::uint32_t addr, std::uint64_t session_id, const std::string& user) {
+  used_[addr - first_client_] = true;
+  by_session_[session_id] = addr;
+  if (auto prev = last_user_of_.find(addr); prev != last_user_of_.end() && prev->second != user)
+    last_of_user_.erase(prev->second);  // that user's last address is someone else's now
+  if (auto mine = last_of_user_.find(user); mine != last_of_user_.end() && mine->second != addr)
+    last_user_of_.erase(mine->second);
+  last_of_user_[user] = addr;
+  last_user_of_[addr] = user;
 }
 
 std::optional<std::uint32_t> IpPool::addressOf(std::uint64_t session_id) const {

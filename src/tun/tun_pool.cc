@@ -3,8 +3,10 @@
 #include <fcntl.h>
 #include <net/if.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <iterator>
 
 #include "common/log.h"
 
@@ -21,18 +23,20 @@ Result<void> removeDevice(const std::string& name) {
 }  // namespace
 
 TunPool::~TunPool() {
-  for (const auto& name : idle_)
-    if (auto r = removeDevice(name); !r) spdlog::warn("tun pool: {}", r.error().message);
+  for (const auto& idle : idle_)
+    if (auto r = removeDevice(idle.name); !r) spdlog::warn("tun pool: {}", r.error().message);
   for (const auto& name : stuck_) (void)removeDevice(name);
   // Still attached to a worker: the device goes when the worker's fd closes.
-  for (auto& [name, fd] : in_use_)
-    if (auto r = setPersistent(fd.get(), false); !r)
+  for (auto& [name, use] : in_use_)
+    if (auto r = setPersistent(use.fd.get(), false); !r)
       spdlog::warn("tun pool: {}: {}", name, r.error().message);
 }
 
-Result<TunDevice> TunPool::acquire() {
-  if (auto dev = attachIdle()) return dev;
-  return createNew();
+Result<TunDevice> TunPool::acquire(const TunConfig& cfg) {
+  if (auto dev = attachIdle(cfg)) return dev;
+  auto dev = createNew();
+  if (!dev) return dev;
+  return configure(std::move(*dev), cfg);
 }
 
 Result<TunDevice> TunPool::createNew() {
@@ -52,34 +56,77 @@ Result<TunDevice> TunPool::createNew() {
       ipv6_warned_ = true;
     }
     ++created_;
-    return keep(std::move(*dev));
+    return std::move(*dev);
   }
   return fail("no free TUN device name after " + std::to_string(kTries) + " tries");
 }
 
-Result<TunDevice> TunPool::attachIdle() {
+Result<TunDevice> TunPool::attachIdle(const TunConfig& cfg) {
+  // The address's last device (at most one has its route) comes first; as it
+  // is if nothing else changed (the MTU, by a reload).
+  auto same_peer = std::find_if(idle_.begin(), idle_.end(),
+                                [&](const Idle& i) { return i.cfg.peer == cfg.peer; });
+  if (same_peer != idle_.end()) std::rotate(same_peer, same_peer + 1, idle_.end());
   while (!idle_.empty()) {
-    std::string name = std::move(idle_.back());
+    Idle idle = std::move(idle_.back());
     idle_.pop_back();
-    auto dev = attachTun(name);
-    if (dev) {
-      ++reused_;
-      return keep(std::move(*dev));
+    auto dev = attachTun(idle.name);
+    if (!dev) {
+      spdlog::warn("tun pool: cannot reuse {} ({}); making a new device", idle.name,
+                   dev.error().message);
+      setAside(idle.name);
+      continue;
     }
-    spdlog::warn("tun pool: cannot reuse {} ({}); making a new device", name, dev.error().message);
-    stuck_.push_back(name);
+    if (idle.cfg == cfg) {
+      ++reused_;
+      ++kept_config_;
+      return keep(std::move(*dev), cfg);
+    }
+    // Down first: the route to its old peer goes before the new one is set.
+    if (auto down = setLinkDown(idle.name); !down) {
+      spdlog::warn("tun pool: {}; not reused", down.error().message);
+      stuck_.push_back(idle.name);
+      continue;
+    }
+    ++reused_;
+    return configure(std::move(*dev), cfg);
   }
   return fail("no idle device");
 }
 
-Result<TunDevice> TunPool::keep(TunDevice dev) {
+Result<TunDevice> TunPool::configure(TunDevice dev, const TunConfig& cfg) {
+  auto kept = keep(std::move(dev), TunConfig{});
+  if (!kept) return kept;
+  if (auto r = configureTun(kept->name, cfg.local, cfg.peer, cfg.mtu); !r) {
+    // Idle again, down and with nothing configured that counts; the
+    // caller's fd goes with the error.
+    std::string name = kept->name;
+    in_use_.erase(name);
+    auto down = setLinkDown(name);
+    if (down && idle_.size() < max_idle_)
+      idle_.push_back(Idle{name, TunConfig{}});
+    else
+      stuck_.push_back(name);
+    return fail(r.error());
+  }
+  in_use_[kept->name].cfg = cfg;
+  return kept;
+}
+
+Result<TunDevice> TunPool::keep(TunDevice dev, const TunConfig& cfg) {
   // Also for a reused name: an admin may have deleted the device, and
   // attaching then made a new one that is not persistent yet.
   if (auto r = setPersistent(dev.fd.get(), true); !r) return fail(r.error());
   UniqueFd own(::fcntl(dev.fd.get(), F_DUPFD_CLOEXEC, 0));
   if (!own) return fail(std::string("dup TUN fd: ") + std::strerror(errno));
-  in_use_[dev.name] = std::move(own);
+  in_use_[dev.name] = InUse{std::move(own), cfg};
   return dev;
+}
+
+void TunPool::setAside(const std::string& name) {
+  // Its route must not compete with the address's next device.
+  if (auto down = setLinkDown(name); !down) spdlog::warn("tun pool: {}", down.error().message);
+  stuck_.push_back(name);
 }
 
 void TunPool::release(const std::string& name) {
@@ -88,23 +135,20 @@ void TunPool::release(const std::string& name) {
     spdlog::warn("tun pool: release of {}, which is not in use", name);
     return;
   }
-  auto down = setLinkDown(name);
+  TunConfig cfg = it->second.cfg;
   in_use_.erase(it);  // the pool's fd: with the worker's gone, the attachment ends
-  if (!down) {
-    // Still persistent: kept out of use, and removed with the pool.
-    spdlog::warn("tun pool: {}; not reused", down.error().message);
-    stuck_.push_back(name);
-    return;
-  }
   if (idle_.size() < max_idle_) {
-    idle_.push_back(name);
+    idle_.push_back(Idle{name, cfg});
     return;
   }
-  if (auto r = removeDevice(name); !r) spdlog::warn("tun pool: {}", r.error().message);
+  if (auto r = removeDevice(name); !r) {
+    spdlog::warn("tun pool: {}", r.error().message);
+    setAside(name);
+  }
 }
 
 TunPool::Stats TunPool::stats() const {
-  return Stats{idle_.size(), in_use_.size(), created_, reused_};
+  return Stats{idle_.size(), in_use_.size(), created_, reused_, kept_config_};
 }
 
 unsigned TunPool::removeLeftovers() {

@@ -2,22 +2,27 @@
 //
 // Registering a network device and unregistering it again (sysctl tables,
 // IPv4 and IPv6 state, notifier chains) is the costliest kernel work in a
-// tunnel's set-up and teardown. The pool makes each device persistent; when a
-// tunnel ends it takes the link down and keeps the device for the next one.
+// tunnel's set-up and teardown. The pool makes each device persistent and
+// keeps it, configured and up, when its tunnel ends. The next tunnel to the
+// same client address (the same user again, ip_pool.h) takes it as it is: no
+// address, MTU or link change at all. A tunnel to another address takes an
+// idle device down and configures it afresh.
 //
 // Nothing of one tunnel reaches the next:
 // - packets: every tunnel gets a fresh attachment, with its own queue. The
-//   old queue is freed with the old attachment's last fd, and taking the
-//   link down flushed the device's transmit queue;
-// - routes: taking the link down removes the route to the old peer, and
-//   configureTun sets the new peer before the link comes up;
+//   old queue is freed with the old attachment's last fd; while no fd is
+//   attached the device drops what is routed to it;
+// - routes: an idle device keeps the route to its peer, so traffic to that
+//   address is dropped rather than sent towards the default route. Each
+//   address is on one device at most: the pool hands an address's idle
+//   device to the next tunnel to it, and takes down an idle device it
+//   cannot reuse or remove;
 // - header size and offloads are set again at every attachment;
 // - a device still attached somewhere (a dead worker's fd kept alive in a
 //   socket buffer, say) refuses the new attachment with EBUSY: the pool
-//   drops it and makes a new device.
+//   takes it down, drops it and makes a new device.
 //
-//   auto dev = pool.acquire();  // dev->fd is for the worker; the pool keeps its own
-//   configureTun(dev->name, ...);
+//   auto dev = pool.acquire({gateway, client, mtu});  // configured and up; dev->fd for the worker
 //   pool.release(dev->name);    // once the worker has exited
 //   ~TunPool                    // removes every device it holds, idle or in use
 #pragma once
@@ -34,6 +39,14 @@
 
 namespace bulwark::tun {
 
+// What configureTun sets; addresses are IPv4 in host byte order.
+struct TunConfig {
+  std::uint32_t local = 0;
+  std::uint32_t peer = 0;
+  unsigned mtu = 0;
+  bool operator==(const TunConfig&) const = default;
+};
+
 class TunPool {
  public:
   static constexpr std::size_t kDefaultMaxIdle = 64;
@@ -43,19 +56,21 @@ class TunPool {
   TunPool(const TunPool&) = delete;
   TunPool& operator=(const TunPool&) = delete;
 
-  // An attached device, idle one first (the most recently released), else a
-  // new one. Not configured.
-  Result<TunDevice> acquire();
+  // An attached device configured as `cfg` and up: the idle one that has
+  // `cfg` already, else another idle one (the most recently released), else
+  // a new one.
+  Result<TunDevice> acquire(const TunConfig& cfg);
 
-  // The tunnel on `name` has ended and its worker is gone: link down, then
-  // idle, or removed if max_idle devices are idle already.
+  // The tunnel on `name` has ended and its worker is gone: the device stays
+  // configured and up, idle, or is removed if max_idle devices are idle.
   void release(const std::string& name);
 
   struct Stats {
     std::size_t idle = 0;
     std::size_t in_use = 0;
     std::uint64_t created = 0;
-    std::uint64_t reused = 0;
+    std::uint64_t reused = 0;       // idle devices taken again
+    std::uint64_t kept_config = 0;  // of those, taken as they were (same address)
   };
   [[nodiscard]] Stats stats() const;
 
@@ -64,17 +79,28 @@ class TunPool {
   static unsigned removeLeftovers();
 
  private:
-  Result<TunDevice> attachIdle();
+  struct Idle {
+    std::string name;
+    TunConfig cfg;  // what it is configured as, all zero if nothing
+  };
+  struct InUse {
+    UniqueFd fd;  // the pool's own attachment
+    TunConfig cfg;
+  };
+  Result<TunDevice> attachIdle(const TunConfig& cfg);
   Result<TunDevice> createNew();
-  Result<TunDevice> keep(TunDevice dev);
+  Result<TunDevice> keep(TunDevice dev, const TunConfig& cfg);
+  Result<TunDevice> configure(TunDevice dev, const TunConfig& cfg);
+  void setAside(const std::string& name);
 
   std::size_t max_idle_;
-  std::vector<std::string> idle_;
+  std::vector<Idle> idle_;  // the most recently released last
   std::vector<std::string>
       stuck_;  // refused re-attachment or link down; removed at the end if possible
-  std::map<std::string, UniqueFd> in_use_;
+  std::map<std::string, InUse> in_use_;
   std::uint64_t created_ = 0;
   std::uint64_t reused_ = 0;
+  std::uint64_t kept_config_ = 0;
   std::uint64_t next_name_ = 0;
   bool ipv6_warned_ = false;  // disableIpv6 failed once: said so, not again
 };

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# TUN devices are kept and reused from one tunnel to the next: the second
-# tunnel runs on the first one's device, which was down in between with no
-# route to the old client; a device left by an earlier run is removed at
-# start; and a stopped gateway leaves no device behind.
+# TUN devices are kept and reused from one tunnel to the next: the user's
+# second tunnel gets the first one's address and runs on its device, which
+# stayed configured in between and dropped what was routed to the absent
+# client; a device left by an earlier run is removed at start; and a stopped
+# gateway leaves no device behind.
 source "$(dirname "$0")/lib.sh"
 e2e_setup
 tun_status() { "${CTL[@]}" status --json | python3 -c "import json,sys; print(json.load(sys.stdin)['tun_devices']['$1'])"; }
@@ -23,14 +24,19 @@ kill -TERM "$CLIENT_PID"
 wait_until 10 process_gone "$CLIENT_PID"
 wait_until 10 test "$(tun_status idle)" = 1 || fail "device not idle after the tunnel ended"
 [[ $(pool_links) == "$dev" ]] || fail "idle device $dev is gone"
-in_server ip -o link show "$dev" | grep -q "<.*UP.*>" && fail "idle device $dev is still up"
-in_server ip route get "$first_ip" 2>/dev/null | grep -q "dev $dev" && fail "route to the old client still on $dev"
+in_server ip route get "$first_ip" 2>/dev/null | grep -q "dev $dev" ||
+  fail "the absent client's address is not routed to its idle device $dev"
+drops() { in_server cat "/sys/class/net/$dev/statistics/tx_dropped"; }
+before=$(drops)
+in_server ping -c 1 -W 1 "$first_ip" >/dev/null 2>&1 && fail "the absent client answered"
+(($(drops) > before)) || fail "a packet to the absent client was not dropped on $dev"
 
 start_client alice alicepass tun1
 in_client ping -c 1 -W 2 -I tun1 "$GATEWAY_TUN_IP" >/dev/null || fail "no traffic on the reused device"
+[[ $(tunnel_ip tun1) == "$first_ip" ]] || fail "alice's new session got $(tunnel_ip tun1), not $first_ip"
 [[ $(pool_links) == "$dev" ]] || fail "second tunnel did not reuse $dev: $(pool_links)"
-[[ $(tun_status reused) == 1 && $(tun_status created) == 1 ]] ||
-  fail "status: created $(tun_status created), reused $(tun_status reused)"
+[[ $(tun_status reused) == 1 && $(tun_status created) == 1 && $(tun_status kept_config) == 1 ]] ||
+  fail "status: created $(tun_status created), reused $(tun_status reused), kept $(tun_status kept_config)"
 "${CTL[@]}" status | grep -q "TUN devices: 1 in use, 0 idle (1 made, 1 reuses)" || fail "status text"
 
 kill -TERM "$SERVER_PID"

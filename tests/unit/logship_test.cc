@@ -128,7 +128,9 @@ class FakeShipper : public ::testing::Test {
     cfg_.syslog_port = 9;
   }
   void TearDown() override {
-    while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+    // The shipper's channel closed with the LogShipper: each fake exits on
+    // that. Reap them all, so that no later test's waitpid(-1) meets one.
+    while (::waitpid(-1, nullptr, 0) > 0) {
     }
     std::filesystem::remove_all(dir_);
   }

@@ -1,4 +1,5 @@
-// TunPool: devices are reused, and nothing of one tunnel reaches the next.
+// TunPool: devices are reused (as they are, for the same address), and
+// nothing of one tunnel reaches the next.
 //
 // Each test runs in a private network namespace of its own (needs root, as
 // CI has): its devices vanish with the namespace, also when a test fails.
@@ -25,6 +26,8 @@ namespace {
 constexpr std::uint32_t kGateway = 0x0a090001;  // 10.9.0.1
 constexpr std::uint32_t kPeerA = 0x0a090002;
 constexpr std::uint32_t kPeerB = 0x0a090003;
+constexpr TunConfig kConfigA{kGateway, kPeerA, 1400};
+constexpr TunConfig kConfigB{kGateway, kPeerB, 1400};
 
 class TunPoolTest : public ::testing::Test {
  protected:
@@ -48,6 +51,22 @@ class TunPoolTest : public ::testing::Test {
     std::strncpy(ifr.ifr_name, name.c_str(), IFNAMSIZ - 1);
     EXPECT_EQ(::ioctl(s.get(), SIOCGIFFLAGS, &ifr), 0) << std::strerror(errno);
     return (ifr.ifr_flags & IFF_UP) != 0;
+  }
+
+  static std::uint32_t peerOf(const std::string& name) {
+    UniqueFd s(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    ifreq ifr{};
+    std::strncpy(ifr.ifr_name, name.c_str(), IFNAMSIZ - 1);
+    EXPECT_EQ(::ioctl(s.get(), SIOCGIFDSTADDR, &ifr), 0) << std::strerror(errno);
+    return ntohl(reinterpret_cast<sockaddr_in*>(&ifr.ifr_dstaddr)->sin_addr.s_addr);
+  }
+
+  static int mtuOf(const std::string& name) {
+    UniqueFd s(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    ifreq ifr{};
+    std::strncpy(ifr.ifr_name, name.c_str(), IFNAMSIZ - 1);
+    EXPECT_EQ(::ioctl(s.get(), SIOCGIFMTU, &ifr), 0) << std::strerror(errno);
+    return ifr.ifr_mtu;
   }
 
   // A UDP datagram to `peer`: routed into the TUN device whose peer it is.
@@ -97,79 +116,128 @@ TEST(TunPoolName, OnlyThePoolPatternCounts) {
   EXPECT_FALSE(isPoolName("bwk123456789012345"));  // longer than IFNAMSIZ allows
 }
 
-TEST_F(TunPoolTest, ReleasedDeviceIsTakenDownAndReused) {
+TEST_F(TunPoolTest, TheSameAddressGetsItsDeviceBackAsItWas) {
   TunPool pool;
-  auto first = pool.acquire();
+  auto first = pool.acquire(kConfigA);
   ASSERT_TRUE(first) << first.error().message;
-  ASSERT_TRUE(configureTun(first->name, kGateway, kPeerA, 1400));
   EXPECT_TRUE(isUp(first->name));
+  EXPECT_EQ(peerOf(first->name), kPeerA);
   std::string name = first->name;
   first->fd.reset();  // the worker exits
   pool.release(name);
   EXPECT_TRUE(exists(name));
-  EXPECT_FALSE(isUp(name));
+  EXPECT_TRUE(isUp(name));  // kept configured and up
   EXPECT_EQ(pool.stats().idle, 1u);
 
-  auto second = pool.acquire();
+  auto second = pool.acquire(kConfigA);
   ASSERT_TRUE(second) << second.error().message;
   EXPECT_EQ(second->name, name);
+  EXPECT_EQ(peerOf(name), kPeerA);
   auto st = pool.stats();
   EXPECT_EQ(st.created, 1u);
   EXPECT_EQ(st.reused, 1u);
+  EXPECT_EQ(st.kept_config, 1u);
   EXPECT_EQ(st.in_use, 1u);
   EXPECT_EQ(st.idle, 0u);
+  ASSERT_EQ(sendTo(kPeerA), 0);  // and it carries the new tunnel's traffic
+  EXPECT_EQ(queuedIpv4Destinations(second->fd.get()), std::vector<std::uint32_t>{kPeerA});
+}
+
+TEST_F(TunPoolTest, AnotherAddressReconfiguresAnIdleDevice) {
+  TunPool pool;
+  auto first = pool.acquire(kConfigA);
+  ASSERT_TRUE(first);
+  std::string name = first->name;
+  first->fd.reset();
+  pool.release(name);
+  auto second = pool.acquire(kConfigB);
+  ASSERT_TRUE(second) << second.error().message;
+  EXPECT_EQ(second->name, name);
+  EXPECT_EQ(peerOf(name), kPeerB);
+  EXPECT_TRUE(isUp(name));
+  EXPECT_EQ(pool.stats().kept_config, 0u);
+  EXPECT_EQ(sendTo(kPeerA), ENETUNREACH);  // the old peer's route went with it
 }
 
 TEST_F(TunPoolTest, PacketsQueuedForTheOldTunnelDoNotReachTheNext) {
-  TunPool pool;
-  auto first = pool.acquire();
-  ASSERT_TRUE(first);
-  ASSERT_TRUE(configureTun(first->name, kGateway, kPeerA, 1400));
-  ASSERT_EQ(sendTo(kPeerA), 0);  // queued on the device, never read
-  first->fd.reset();
-  pool.release(first->name);
+  for (auto next : {kConfigA, kConfigB}) {
+    TunPool pool;
+    auto first = pool.acquire(kConfigA);
+    ASSERT_TRUE(first);
+    ASSERT_EQ(sendTo(kPeerA), 0);  // queued on the attachment, never read
+    first->fd.reset();
+    pool.release(first->name);
+    ASSERT_EQ(sendTo(kPeerA), 0);  // routed to the idle device: dropped there
 
-  auto second = pool.acquire();
-  ASSERT_TRUE(second);
-  ASSERT_EQ(second->name, first->name);
-  ASSERT_TRUE(configureTun(second->name, kGateway, kPeerB, 1400));
-  EXPECT_TRUE(queuedIpv4Destinations(second->fd.get()).empty());
-  // The new tunnel's own traffic does arrive.
-  ASSERT_EQ(sendTo(kPeerB), 0);
-  EXPECT_EQ(queuedIpv4Destinations(second->fd.get()), std::vector<std::uint32_t>{kPeerB});
+    auto second = pool.acquire(next);
+    ASSERT_TRUE(second);
+    ASSERT_EQ(second->name, first->name);
+    EXPECT_TRUE(queuedIpv4Destinations(second->fd.get()).empty());
+    // The new tunnel's own traffic does arrive.
+    ASSERT_EQ(sendTo(next.peer), 0);
+    EXPECT_EQ(queuedIpv4Destinations(second->fd.get()), std::vector<std::uint32_t>{next.peer});
+    second->fd.reset();
+    pool.release(second->name);
+  }
 }
 
-TEST_F(TunPoolTest, NoRouteToTheOldPeerOnceReleased) {
+TEST_F(TunPoolTest, AnAddressIsOnOneDeviceOnly) {
   TunPool pool;
-  auto dev = pool.acquire();
-  ASSERT_TRUE(dev);
-  ASSERT_TRUE(configureTun(dev->name, kGateway, kPeerA, 1400));
+  auto a = pool.acquire(kConfigA);
+  ASSERT_TRUE(a);
+  std::string first = a->name;
+  a->fd.reset();
+  pool.release(first);
+  auto b = pool.acquire(kConfigB);   // takes the idle device, A's route goes
+  auto a2 = pool.acquire(kConfigA);  // a new device for A
+  ASSERT_TRUE(b);
+  ASSERT_TRUE(a2);
+  EXPECT_EQ(b->name, first);
+  EXPECT_NE(a2->name, first);
   ASSERT_EQ(sendTo(kPeerA), 0);
-  dev->fd.reset();
-  pool.release(dev->name);
-  EXPECT_EQ(sendTo(kPeerA), ENETUNREACH);
+  ASSERT_EQ(sendTo(kPeerB), 0);
+  EXPECT_EQ(queuedIpv4Destinations(a2->fd.get()), std::vector<std::uint32_t>{kPeerA});
+  EXPECT_EQ(queuedIpv4Destinations(b->fd.get()), std::vector<std::uint32_t>{kPeerB});
+}
+
+TEST_F(TunPoolTest, ANewMtuForTheSameAddressIsSet) {
+  TunPool pool;
+  auto first = pool.acquire(kConfigA);
+  ASSERT_TRUE(first);
+  first->fd.reset();
+  pool.release(first->name);
+  TunConfig smaller = kConfigA;
+  smaller.mtu = 1300;
+  auto second = pool.acquire(smaller);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->name, first->name);
+  EXPECT_EQ(mtuOf(second->name), 1300);
+  EXPECT_EQ(pool.stats().kept_config, 0u);
 }
 
 TEST_F(TunPoolTest, DeviceStillAttachedElsewhereIsNotReused) {
   TunPool pool;
-  auto first = pool.acquire();
+  auto first = pool.acquire(kConfigA);
   ASSERT_TRUE(first);
   // A copy of the worker's fd outlives it (say, in flight in a socket).
   UniqueFd leaked(::dup(first->fd.get()));
   first->fd.reset();
   pool.release(first->name);
 
-  auto second = pool.acquire();
+  auto second = pool.acquire(kConfigA);
   ASSERT_TRUE(second) << second.error().message;
   EXPECT_NE(second->name, first->name);
   EXPECT_EQ(pool.stats().created, 2u);
   EXPECT_EQ(pool.stats().reused, 0u);
+  EXPECT_FALSE(isUp(first->name));  // set aside, down: A's route is on the new device
+  ASSERT_EQ(sendTo(kPeerA), 0);
+  EXPECT_EQ(queuedIpv4Destinations(second->fd.get()), std::vector<std::uint32_t>{kPeerA});
 }
 
 TEST_F(TunPoolTest, IdleDevicesBeyondTheLimitAreRemoved) {
   TunPool pool(1);
-  auto a = pool.acquire();
-  auto b = pool.acquire();
+  auto a = pool.acquire(kConfigA);
+  auto b = pool.acquire(kConfigB);
   ASSERT_TRUE(a);
   ASSERT_TRUE(b);
   ASSERT_NE(a->name, b->name);
@@ -188,8 +256,8 @@ TEST_F(TunPoolTest, DestroyedPoolLeavesNoDevice) {
   UniqueFd worker_fd;
   {
     TunPool pool;
-    auto idle = pool.acquire();
-    auto busy = pool.acquire();
+    auto idle = pool.acquire(kConfigA);
+    auto busy = pool.acquire(kConfigB);
     ASSERT_TRUE(idle);
     ASSERT_TRUE(busy);
     idle_name = idle->name;
@@ -208,13 +276,12 @@ TEST_F(TunPoolTest, NewDevicesHaveNoIpv6AndSkipNamesTaken) {
   auto taken = attachTun(poolName(0));  // someone else's device, attached
   ASSERT_TRUE(taken) << taken.error().message;
   TunPool pool;
-  auto dev = pool.acquire();
+  auto dev = pool.acquire(kConfigA);
   ASSERT_TRUE(dev) << dev.error().message;
   EXPECT_EQ(dev->name, poolName(1));
   std::string flag;
   std::ifstream("/proc/sys/net/ipv6/conf/" + dev->name + "/disable_ipv6") >> flag;
   EXPECT_EQ(flag, "1");
-  ASSERT_TRUE(configureTun(dev->name, kGateway, kPeerA, 1400));
   std::ifstream addrs("/proc/net/if_inet6");
   std::string line;
   while (std::getline(addrs, line))
