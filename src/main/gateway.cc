@@ -239,8 +239,9 @@ void Gateway::run() {
                  {"config", config_path_},
                  {"mitigation_version", std::to_string(policy_.active().version)}});
   while (running_) {
-    // Only the syslog shipper has timers here; without it main sleeps until
-    // something happens (an idle gateway costs no CPU).
+    // The audit trail has the only timers here (a pending fdatasync, the
+    // syslog shipper); without them main sleeps until something happens (an
+    // idle gateway costs no CPU).
     loop_.runOnce(audit_.msUntilTick());
     audit_.tick();
   }

@@ -98,15 +98,16 @@ Result<TunDevice> TunPool::configure(TunDevice dev, const TunConfig& cfg) {
   auto kept = keep(std::move(dev), TunConfig{});
   if (!kept) return kept;
   if (auto r = configureTun(kept->name, cfg.local, cfg.peer, cfg.mtu); !r) {
-    // Idle again, down and with nothing configured that counts; the
-    // caller's fd goes with the error.
+    // Down, then released like any other (it is in use with nothing
+    // configured that counts); the caller's fd goes with the error.
     std::string name = kept->name;
-    in_use_.erase(name);
-    auto down = setLinkDown(name);
-    if (down && idle_.size() < max_idle_)
-      idle_.push_back(Idle{name, TunConfig{}});
-    else
+    if (auto down = setLinkDown(name); !down) {
+      spdlog::warn("tun pool: {}; not reused", down.error().message);
+      in_use_.erase(name);
       stuck_.push_back(name);
+    } else {
+      release(name);
+    }
     return fail(r.error());
   }
   in_use_[kept->name].cfg = cfg;

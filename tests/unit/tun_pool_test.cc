@@ -215,6 +215,25 @@ TEST_F(TunPoolTest, ANewMtuForTheSameAddressIsSet) {
   EXPECT_EQ(pool.stats().kept_config, 0u);
 }
 
+TEST_F(TunPoolTest, AFailedConfigurationIsAnErrorAndTheDeviceIsIdleAndDown) {
+  TunPool pool;
+  TunConfig bad = kConfigA;
+  bad.mtu = 1000000;  // the kernel refuses this MTU
+  auto failed = pool.acquire(bad);
+  ASSERT_FALSE(failed);
+  EXPECT_NE(failed.error().message.find("mtu"), std::string::npos) << failed.error().message;
+  auto st = pool.stats();
+  EXPECT_EQ(st.in_use, 0u);
+  EXPECT_EQ(st.idle, 1u);
+  EXPECT_FALSE(isUp(poolName(0)));
+  EXPECT_EQ(sendTo(kPeerA), ENETUNREACH);
+  auto good = pool.acquire(kConfigA);
+  ASSERT_TRUE(good) << good.error().message;
+  EXPECT_EQ(good->name, poolName(0));
+  EXPECT_EQ(pool.stats().kept_config, 0u);  // configured afresh
+  EXPECT_EQ(peerOf(good->name), kPeerA);
+}
+
 TEST_F(TunPoolTest, DeviceStillAttachedElsewhereIsNotReused) {
   TunPool pool;
   auto first = pool.acquire(kConfigA);
