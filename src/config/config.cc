@@ -190,7 +190,17 @@ std::map<std::string, Section> schema(Config& c) {
          {"dns", stringListKey(n.dns, ipLiteral)},
          {"default_domain", stringKey(n.default_domain)},
          {"split_include", stringListKey(n.split_include, route)},
-         {"mtu", uintKey(n.mtu, 576, 9000)}}}},
+         {"mtu",
+          [&n](const toml::node& node, const std::string& key) -> Result<void> {
+            if (node.is_string()) {
+              if (node.value<std::string>().value_or("") == "auto") {
+                n.mtu = 0;
+                return {};
+              }
+              return fail(key + ": must be \"auto\" or an integer between 576 and 9000");
+            }
+            return uintKey(n.mtu, 576, 9000)(node, key);
+          }}}}},
       {"timeouts",
        {{{"dpd", uintKey(t.dpd, 0, kMaxTimeout)},
          {"keepalive", uintKey(t.keepalive, 0, kMaxTimeout)},

@@ -41,7 +41,7 @@ struct NetworkConfig {
   std::vector<std::string> dns;
   std::string default_domain;
   std::vector<std::string> split_include;  // normalized "a.b.c.d/m.m.m.m"
-  unsigned mtu = 1400;
+  unsigned mtu = 0;                        // 0: "auto", from each client's path (main/tunnel_mtu.h)
   [[nodiscard]] std::uint32_t gatewayAddress() const { return pool_network + 1; }
   [[nodiscard]] std::string netmask() const;
 };

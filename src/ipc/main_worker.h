@@ -36,7 +36,6 @@ enum class MainWorkerType : std::uint16_t {
 struct WorkerInit {
   static constexpr auto kType = MainWorkerType::kWorkerInit;
   std::string cert_chain_pem;  // server certificate first, then intermediates
-  std::uint32_t mtu = 1400;
   std::uint32_t dpd_seconds = 90;
   std::uint32_t keepalive_seconds = 32400;
   std::uint32_t idle_timeout_seconds = 0;     // 0 = none
@@ -56,8 +55,12 @@ struct WorkerInit {
 struct TunnelReady {
   static constexpr auto kType = MainWorkerType::kTunnelReady;
   std::uint64_t session_id = 0;
-  std::string client_address;  // dotted quad leased to this session
-  std::string dtls_app_id;     // hex; the ClientHello session id main routes by
+  std::string client_address;     // dotted quad leased to this session
+  std::string dtls_app_id;        // hex; the ClientHello session id main routes by
+  std::uint32_t mtu = 1434;       // tunnel MTU: X-CSTP-MTU, the TUN device's, kMinMtu..kMaxMtu
+  std::uint32_t base_mtu = 1500;  // link MTU to the client: X-CSTP-Base-MTU
+  static constexpr std::uint32_t kMinMtu = 576;
+  static constexpr std::uint32_t kMaxMtu = 9000;
   void encode(Writer& w) const;
   static Result<TunnelReady> decode(Reader& r);
 };

@@ -32,7 +32,6 @@ Result<std::vector<std::string>> getList(Reader& r, std::size_t item_cap) {
 
 void WorkerInit::encode(Writer& w) const {
   w.str(cert_chain_pem);
-  w.u32(mtu);
   w.u32(dpd_seconds);
   w.u32(keepalive_seconds);
   w.u32(idle_timeout_seconds);
@@ -51,13 +50,11 @@ Result<WorkerInit> WorkerInit::decode(Reader& r) {
   WorkerInit m;
   BW_TRY(pem, r.str(kMaxCertChain));
   m.cert_chain_pem = std::move(pem);
-  BW_TRY(mtu, r.u32());
   BW_TRY(dpd, r.u32());
   BW_TRY(ka, r.u32());
   BW_TRY(idle, r.u32());
   BW_TRY(sess, r.u32());
   BW_TRY(auth, r.u32());
-  m.mtu = mtu;
   m.dpd_seconds = dpd;
   m.keepalive_seconds = ka;
   m.idle_timeout_seconds = idle;
@@ -85,12 +82,18 @@ void TunnelReady::encode(Writer& w) const {
   w.u64(session_id);
   w.str(client_address);
   w.str(dtls_app_id);
+  w.u32(mtu);
+  w.u32(base_mtu);
 }
 Result<TunnelReady> TunnelReady::decode(Reader& r) {
   BW_TRY(id, r.u64());
   BW_TRY(addr, r.str(kMaxAddressText));
   BW_TRY(app_id, r.str(2 * 32));
-  return TunnelReady{id, std::move(addr), std::move(app_id)};
+  BW_TRY(mtu, r.u32());
+  BW_TRY(base_mtu, r.u32());
+  if (mtu < kMinMtu || mtu > kMaxMtu) return fail("ipc: bad tunnel MTU");
+  if (base_mtu < kMinMtu || base_mtu > kMaxMtu) return fail("ipc: bad link MTU");
+  return TunnelReady{id, std::move(addr), std::move(app_id), mtu, base_mtu};
 }
 
 void DtlsFlow::encode(Writer& w) const { w.str(datagram); }

@@ -55,6 +55,12 @@ std::string formatPeer(const sockaddr_storage& ss) {
   return "[" + std::string(host) + "]:" + std::to_string(port);
 }
 
+// An IPv4 client on a dual-stack listener is IPv4 on the wire.
+bool isIpv6(const sockaddr_storage& ss) {
+  if (ss.ss_family != AF_INET6) return false;
+  return !IN6_IS_ADDR_V4MAPPED(&reinterpret_cast<const sockaddr_in6*>(&ss)->sin6_addr);
+}
+
 struct ListenAddress {
   sockaddr_storage storage{};
   socklen_t length = 0;
@@ -283,7 +289,8 @@ void Gateway::onAccept() {
       spdlog::warn("refused {}: max_clients ({}) reached", peer, cfg_.server.max_clients);
       continue;
     }
-    if (auto r = spawnWorker(std::move(c), peer); !r) {
+    PathInfo path = pathInfoOf(c.get(), isIpv6(ss));
+    if (auto r = spawnWorker(std::move(c), peer, path); !r) {
       // At most one line per 10 s, with a count: a flood must not fill the log.
       ++unserved_;
       auto now = std::chrono::steady_clock::now();
@@ -296,7 +303,7 @@ void Gateway::onAccept() {
   }
 }
 
-Result<void> Gateway::spawnWorker(UniqueFd client, const std::string& peer) {
+Result<void> Gateway::spawnWorker(UniqueFd client, const std::string& peer, const PathInfo& path) {
   auto to_main = ipc::makeChannelPair();
   auto to_authd = ipc::makeChannelPair();
   if (!to_main || !to_authd) return fail("socketpair failed");
@@ -311,6 +318,7 @@ Result<void> Gateway::spawnWorker(UniqueFd client, const std::string& peer) {
   w->pid = *pid;
   w->peer = peer;
   w->peer_ip = hostOf(peer);
+  w->path = path;
   w->channel = std::move(channel);
   w->token =
       loop_.add(w->channel.fd(), EPOLLIN, [this, id](std::uint32_t) { onWorkerReadable(id); });
@@ -325,7 +333,6 @@ Result<void> Gateway::spawnWorker(UniqueFd client, const std::string& peer) {
 ipc::WorkerInit Gateway::workerInit() const {
   ipc::WorkerInit m;
   m.cert_chain_pem = cert_chain_pem_;
-  m.mtu = cfg_.network.mtu;
   m.dpd_seconds = cfg_.timeouts.dpd;
   m.keepalive_seconds = cfg_.timeouts.keepalive;
   m.idle_timeout_seconds = cfg_.timeouts.idle;
@@ -556,7 +563,8 @@ void Gateway::openTunnel(WorkerRecord& w) {
   auto addr = pool_.lease(s.id, s.username);
   if (!addr) return refuseTunnel(w, addr.error().message);
   s.address = *addr;
-  auto dev = tuns_.acquire({pool_.gateway(), *addr, cfg_.network.mtu});
+  TunnelMtu mtu = tunnelMtu(cfg_.network.mtu, w.path, dtlsOffered());
+  auto dev = tuns_.acquire({pool_.gateway(), *addr, mtu.tunnel});
   if (!dev) return refuseTunnel(w, dev.error().message);
   w.tun_name = dev->name;
   s.worker_id = w.id;
@@ -570,10 +578,12 @@ void Gateway::openTunnel(WorkerRecord& w) {
     worker_by_app_id_[w.dtls_app_id] = w.id;
     app_id = toHex(w.dtls_app_id);
   }
-  sendToWorker(w, ipc::encodeFrame(ipc::TunnelReady{s.id, pool::formatIpv4(*addr), app_id}),
+  sendToWorker(w,
+               ipc::encodeFrame(
+                   ipc::TunnelReady{s.id, pool::formatIpv4(*addr), app_id, mtu.tunnel, mtu.link}),
                dev->fd.get());
-  spdlog::info("tunnel up user={} session={} address={} dev={} peer={}", s.username, s.id,
-               pool::formatIpv4(*addr), dev->name, w.peer);
+  spdlog::info("tunnel up user={} session={} address={} dev={} mtu={} peer={}", s.username, s.id,
+               pool::formatIpv4(*addr), dev->name, mtu.tunnel, w.peer);
   audit_.record("tunnel.start", {{"user", s.username},
                                  {"session", std::to_string(s.id)},
                                  {"address", pool::formatIpv4(*addr)},

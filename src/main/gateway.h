@@ -62,7 +62,7 @@ class Gateway : public ControlHandler {
   void onDatagram();
   void handOverFlow(WorkerRecord& w, const sockaddr_storage& from, socklen_t len,
                     std::string datagram);
-  Result<void> spawnWorker(UniqueFd client, const std::string& peer);
+  Result<void> spawnWorker(UniqueFd client, const std::string& peer, const PathInfo& path);
   void onWorkerReadable(std::uint64_t worker_id);
   void workerStarted(WorkerRecord& w, const ipc::Frame& frame);
   void collectWorkerStarts();

@@ -11,6 +11,7 @@
 #include "common/event_loop.h"
 #include "ipc/channel.h"
 #include "ipc/main_worker.h"
+#include "main/tunnel_mtu.h"
 
 namespace bulwark::mainproc {
 
@@ -36,6 +37,7 @@ struct WorkerRecord {
   std::string dtls_app_id;  // raw bytes; empty until the tunnel is up
   std::string peer_ip;      // the TCP peer's address: DTLS flows must come from it
   std::string tun_name;     // its TUN device, back to the pool when the worker is gone
+  PathInfo path;            // its TCP connection's view of the path: the tunnel MTU
 };
 
 struct SessionRecord {

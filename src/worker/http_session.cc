@@ -170,7 +170,8 @@ HttpSession::Next HttpSession::answerConnect(const http::Request& req) {
   anyconnect::TunnelParams p;
   p.client_address = tunnel->info.client_address;
   p.netmask = init_.netmask;
-  p.mtu = init_.mtu;
+  p.mtu = tunnel->info.mtu;
+  p.base_mtu = tunnel->info.base_mtu;
   p.dns = init_.dns;
   p.default_domain = init_.default_domain;
   p.split_include = init_.split_include;

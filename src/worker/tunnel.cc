@@ -149,7 +149,7 @@ bool Tunnel::pumpTls() {
 bool Tunnel::handleFrames() {
   std::size_t off = 0;
   while (off < rx_len_) {
-    auto frame = cstp::decodeFrame(std::span(rx_.data() + off, rx_len_ - off), init_.mtu);
+    auto frame = cstp::decodeFrame(std::span(rx_.data() + off, rx_len_ - off), granted_.info.mtu);
     if (!frame) {
       spdlog::warn("{}: bad CSTP frame: {}; ending this tunnel", peer_, frame.error().message);
       close_reason_ = ipc::CloseReason::kProtocolError;

@@ -201,6 +201,10 @@ get_cookie() {
 }
 
 tunnel_ip() { cat "$WORK/up.$1"; }
+# link_mtu NETNS DEVICE: the device's MTU.
+link_mtu() { ip -n "$1" -o link show "$2" | sed -n 's/.* mtu \([0-9]*\) .*/\1/p'; }
+# server_tun_of ADDRESS: the gateway's TUN device for the tunnel to ADDRESS (last one).
+server_tun_of() { grep "tunnel up .* address=$1 " "$WORK/server.log" | tail -1 | sed -n 's/.* dev=\([^ ]*\) .*/\1/p'; }
 
 # zygote_pid: the current worker zygote (worker_launch = "fork"), from its
 # "zygote: ready" line; empty if there is none.

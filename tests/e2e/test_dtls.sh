@@ -12,8 +12,14 @@ grep -q "Established DTLS connection" "$WORK/client-tun0.log" || fail "no DTLS"
 grep -q "PSK" "$WORK/client-tun0.log" || fail "not PSK-NEGOTIATE"
 grep -q "No change in MTU after detection" "$WORK/client-tun0.log" || fail "MTU probe not echoed (MTU dropped)"
 in_client ping -c 5 -W 2 "$GATEWAY_TUN_IP" >/dev/null || fail "ping over DTLS failed"
+# MTU "auto" on this 1500 link: 1500 - 20 - 8 - 38 (DTLS, AES-GCM, type byte),
+# on both ends; a packet of that size with don't-fragment goes over DTLS.
+[[ $(link_mtu "$NS_C" tun0) == 1434 ]] || fail "client MTU $(link_mtu "$NS_C" tun0), expected 1434"
+dev=$(server_tun_of "$(tunnel_ip tun0)")
+[[ $(link_mtu "$NS_S" "$dev") == 1434 ]] || fail "gateway's $dev MTU: $(link_mtu "$NS_S" "$dev")"
+in_client ping -c 2 -W 2 -M do -s 1406 "$GATEWAY_TUN_IP" >/dev/null || fail "full-size ping failed"
 dtls_in() { session_field 0 dtls_bytes_in; }
-over_dtls() { [[ $(dtls_in) -ge $((5 * 84)) ]]; }
+over_dtls() { [[ $(dtls_in) -ge $((5 * 84 + 2 * 1434)) ]]; }
 wait_until 5 over_dtls || fail "pings did not go over DTLS: $(sessions_json)"
 before=$(dtls_in)
 app_id=$(sed -n 's/^X-DTLS-App-ID: //p' "$WORK/client-tun0.log" | tail -1)

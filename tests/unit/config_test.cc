@@ -37,7 +37,7 @@ TEST(Config, MinimalConfigGetsDefaultsAndTheGatewayIsTheFirstHost) {
   EXPECT_EQ(c->server.listen, "0.0.0.0");
   EXPECT_EQ(c->network.pool_prefix, 24u);
   EXPECT_EQ(c->network.gatewayAddress(), 0xC0A86301u);
-  EXPECT_EQ(c->network.mtu, 1400u);
+  EXPECT_EQ(c->network.mtu, 0u);  // "auto"
   EXPECT_EQ(c->timeouts.dpd, 90u);
 }
 
@@ -58,6 +58,10 @@ TEST(Config, ErrorsNameFileAndLine) {
             "b.toml:6: unknown key network.colour");
   EXPECT_EQ(errorOf(std::string(kMinimal) + "[typo]\nx = 1\n"), "b.toml:6: unknown section [typo]");
   EXPECT_EQ(errorOf(std::string(kMinimal) + "mtu = \"big\"\n"),
+            "b.toml:6: network.mtu: must be \"auto\" or an integer between 576 and 9000");
+  EXPECT_EQ(errorOf(std::string(kMinimal) + "mtu = 575\n"),
+            "b.toml:6: network.mtu: must be between 576 and 9000, got 575");
+  EXPECT_EQ(errorOf(std::string(kMinimal) + "mtu = true\n"),
             "b.toml:6: network.mtu: expected an integer");
   EXPECT_EQ(
       errorOf(
@@ -105,6 +109,15 @@ TEST(Config, WorkerLaunchIsForkOrExec) {
   EXPECT_NE(bad.error().message.find("t.toml:6: server.worker_launch: must be \"fork\""),
             std::string::npos)
       << bad.error().message;
+}
+
+TEST(Config, MtuIsAutoOrAFixedValue) {
+  auto fixed = parseConfig(std::string(kMinimal) + "mtu = 1300\n", "b.toml");
+  ASSERT_TRUE(fixed) << fixed.error().message;
+  EXPECT_EQ(fixed->network.mtu, 1300u);
+  auto automatic = parseConfig(std::string(kMinimal) + "mtu = \"auto\"\n", "b.toml");
+  ASSERT_TRUE(automatic) << automatic.error().message;
+  EXPECT_EQ(automatic->network.mtu, 0u);
 }
 
 TEST(Config, AuditSyslogEndpoint) {

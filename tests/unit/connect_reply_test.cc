@@ -6,15 +6,16 @@ namespace bulwark::anyconnect {
 namespace {
 
 http::Request connectRequest(std::string_view headers) {
-  auto r = http::parseRequest("CONNECT /CSCOSSLC/tunnel HTTP/1.1\r\n" + std::string(headers) + "\r\n");
+  auto r =
+      http::parseRequest("CONNECT /CSCOSSLC/tunnel HTTP/1.1\r\n" + std::string(headers) + "\r\n");
   EXPECT_TRUE(r && r->request);
   return *r->request;
 }
 
 TEST(ConnectRequest, ReadsCookieAndHints) {
-  auto c = parseConnectRequest(connectRequest(
-      "Cookie: webvpn=abc_DEF-123\r\nX-CSTP-Base-MTU: 1500\r\nX-CSTP-MTU: 1390\r\n"
-      "X-CSTP-Address: 192.168.99.106\r\n"));
+  auto c = parseConnectRequest(
+      connectRequest("Cookie: webvpn=abc_DEF-123\r\nX-CSTP-Base-MTU: 1500\r\nX-CSTP-MTU: 1390\r\n"
+                     "X-CSTP-Address: 192.168.99.106\r\n"));
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(c->cookie.view(), "abc_DEF-123");
   EXPECT_EQ(c->base_mtu, 1500u);
@@ -24,7 +25,8 @@ TEST(ConnectRequest, ReadsCookieAndHints) {
 
 TEST(ConnectRequest, RefusesMalformedValues) {
   EXPECT_FALSE(parseConnectRequest(connectRequest("Cookie: webvpn=a\"b\r\n")));
-  EXPECT_FALSE(parseConnectRequest(connectRequest("Cookie: webvpn=" + std::string(200, 'a') + "\r\n")));
+  EXPECT_FALSE(
+      parseConnectRequest(connectRequest("Cookie: webvpn=" + std::string(200, 'a') + "\r\n")));
   EXPECT_FALSE(parseConnectRequest(connectRequest("X-CSTP-MTU: 99999999\r\n")));
   EXPECT_FALSE(parseConnectRequest(connectRequest("X-CSTP-MTU: 100\r\n")));
   EXPECT_FALSE(parseConnectRequest(connectRequest("X-CSTP-Address: ::1\r\n")));
@@ -37,7 +39,8 @@ TEST(ConnectReply, ExactHeadersForAFixture) {
   TunnelParams p;
   p.client_address = "192.168.99.2";
   p.netmask = "255.255.255.0";
-  p.mtu = 1400;
+  p.mtu = 1394;
+  p.base_mtu = 1460;
   p.dns = {"192.168.99.1"};
   p.default_domain = "example.com";
   p.split_include = {"10.0.0.0/255.0.0.0"};
@@ -58,8 +61,8 @@ TEST(ConnectReply, ExactHeadersForAFixture) {
             "X-CSTP-Rekey-Method: none\r\n"
             "X-CSTP-Session-Timeout: none\r\n"
             "X-CSTP-Disconnected-Timeout: none\r\n"
-            "X-CSTP-Base-MTU: 1500\r\n"
-            "X-CSTP-MTU: 1400\r\n"
+            "X-CSTP-Base-MTU: 1460\r\n"
+            "X-CSTP-MTU: 1394\r\n"
             "\r\n");
 }
 
@@ -83,8 +86,8 @@ TEST(ConnectReply, OffersPskNegotiateDtls) {
 }
 
 TEST(ConnectRequest, DetectsPskNegotiateOffer) {
-  auto yes = parseConnectRequest(connectRequest(
-      "X-DTLS-CipherSuite: PSK-NEGOTIATE:OC-DTLS1_2-AES256-GCM:AES128-SHA\r\n"));
+  auto yes = parseConnectRequest(
+      connectRequest("X-DTLS-CipherSuite: PSK-NEGOTIATE:OC-DTLS1_2-AES256-GCM:AES128-SHA\r\n"));
   ASSERT_TRUE(yes);
   EXPECT_TRUE(yes->offers_psk_negotiate);
   auto no = parseConnectRequest(connectRequest("X-DTLS-CipherSuite: OC-DTLS1_2-AES256-GCM\r\n"));

@@ -33,7 +33,15 @@ TEST(IpcCodec, RoundTripsEveryMessage) {
   EXPECT_EQ(i2.dns, init.dns);
   EXPECT_EQ(i2.split_include, init.split_include);
   EXPECT_EQ(i2.cert_chain_pem, "PEM");
-  EXPECT_EQ(roundTrip(TunnelReady{7, "192.168.99.2", "ab12"}).dtls_app_id, "ab12");
+  auto ready = roundTrip(TunnelReady{7, "192.168.99.2", "ab12", 1394, 1460});
+  EXPECT_EQ(ready.dtls_app_id, "ab12");
+  EXPECT_EQ(ready.mtu, 1394u);
+  EXPECT_EQ(ready.base_mtu, 1460u);
+  // An MTU no link has is refused, in either field.
+  EXPECT_FALSE(
+      decodeFrame<TunnelReady>(encodeFrame(TunnelReady{7, "192.168.99.2", "", 575, 1500})));
+  EXPECT_FALSE(
+      decodeFrame<TunnelReady>(encodeFrame(TunnelReady{7, "192.168.99.2", "", 1400, 9001})));
   EXPECT_EQ(roundTrip(DtlsFlow{"\x16\xfe\xff"}).datagram, "\x16\xfe\xff");
   EXPECT_EQ(roundTrip(TunnelRefused{"full"}).reason, "full");
   EXPECT_EQ(roundTrip(Terminate{"bye"}).reason, "bye");

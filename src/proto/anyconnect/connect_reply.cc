@@ -95,7 +95,7 @@ std::string buildConnectReply(const TunnelParams& p) {
   h("X-CSTP-Session-Timeout", seconds(p.session_timeout_seconds));
   h("X-CSTP-Disconnected-Timeout", "none");
   if (!p.banner.empty()) h("X-CSTP-Banner", percentEncode(p.banner));
-  h("X-CSTP-Base-MTU", "1500");
+  h("X-CSTP-Base-MTU", std::to_string(p.base_mtu));
   h("X-CSTP-MTU", std::to_string(p.mtu));
   if (!p.dtls_app_id.empty()) {  // anyconnect.md 5.2
     h("X-DTLS-App-ID", p.dtls_app_id);

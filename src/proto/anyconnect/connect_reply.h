@@ -38,7 +38,8 @@ Result<ConnectRequest> parseConnectRequest(const http::Request& req);
 struct TunnelParams {
   std::string client_address;
   std::string netmask;
-  unsigned mtu = 1400;
+  unsigned mtu = 1434;
+  unsigned base_mtu = 1500;  // the link MTU: the client sizes DTLS from it
   std::vector<std::string> dns;
   std::string default_domain;
   std::vector<std::string> split_include;  // "a.b.c.d/m.m.m.m"; empty = full tunnel
