@@ -78,6 +78,10 @@ Result<TunDevice> TunPool::attachIdle(const TunConfig& cfg) {
       continue;
     }
     if (idle.cfg == cfg) {
+      // The carrier came back with the attach; the kernel's link watcher
+      // re-enables the device's queue a moment later (asynchronously), so a
+      // packet sent to the client in the first instant may be dropped, as on
+      // any link that just came up. Nothing is lost that TCP would not resend.
       ++reused_;
       ++kept_config_;
       return keep(std::move(*dev), cfg);

@@ -8,14 +8,18 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <fstream>
 #include <vector>
@@ -28,6 +32,60 @@ constexpr std::uint32_t kPeerA = 0x0a090002;
 constexpr std::uint32_t kPeerB = 0x0a090003;
 constexpr TunConfig kConfigA{kGateway, kPeerA, 1400};
 constexpr TunConfig kConfigB{kGateway, kPeerB, 1400};
+
+// The link notifications of the test's namespace, from the moment it is made.
+//
+// When the last attachment of a device closes, the kernel turns its carrier
+// off and its link watcher (asynchronous) parks the transmit queue; when a new
+// tunnel attaches, carrier comes back on and the watcher re-enables the queue
+// a moment later. Packets routed to the device in between are dropped. The
+// watcher announces the re-enabled link with an RTM_NEWLINK that says
+// IFF_RUNNING (operational state and queue change together under the RTNL
+// lock), so a test that sends right after a re-attachment waits for it.
+class LinkEvents {
+ public:
+  LinkEvents() : fd_(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE)) {
+    sockaddr_nl local{};
+    local.nl_family = AF_NETLINK;
+    local.nl_groups = RTMGRP_LINK;
+    EXPECT_EQ(::bind(fd_.get(), reinterpret_cast<sockaddr*>(&local), sizeof(local)), 0)
+        << std::strerror(errno);
+  }
+
+  // True once a notification says `name` runs; false after `limit` (the
+  // kernel's watcher runs at least once a second).
+  bool waitRunning(const std::string& name,
+                   std::chrono::milliseconds limit = std::chrono::seconds(5)) {
+    const int index = static_cast<int>(::if_nametoindex(name.c_str()));
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    for (;;) {
+      if (drainFindsRunning(index)) return true;
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return false;
+      pollfd p{fd_.get(), POLLIN, 0};
+      ::poll(&p, 1, static_cast<int>(left.count()));
+    }
+  }
+
+ private:
+  bool drainFindsRunning(int index) {
+    alignas(nlmsghdr) char buf[16384];
+    bool found = false;
+    ssize_t n;
+    while ((n = ::recv(fd_.get(), buf, sizeof(buf), 0)) > 0) {
+      int len = static_cast<int>(n);
+      for (auto* h = reinterpret_cast<nlmsghdr*>(buf); NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+        if (h->nlmsg_type != RTM_NEWLINK) continue;
+        const auto* info = static_cast<const ifinfomsg*>(NLMSG_DATA(h));
+        if (info->ifi_index == index && (info->ifi_flags & IFF_RUNNING) != 0) found = true;
+      }
+    }
+    return found;
+  }
+
+  UniqueFd fd_;
+};
 
 class TunPoolTest : public ::testing::Test {
  protected:
@@ -125,6 +183,7 @@ TEST_F(TunPoolTest, TheSameAddressGetsItsDeviceBackAsItWas) {
   std::string name = first->name;
   first->fd.reset();  // the worker exits
   pool.release(name);
+  LinkEvents events;
   EXPECT_TRUE(exists(name));
   EXPECT_TRUE(isUp(name));  // kept configured and up
   EXPECT_EQ(pool.stats().idle, 1u);
@@ -139,6 +198,7 @@ TEST_F(TunPoolTest, TheSameAddressGetsItsDeviceBackAsItWas) {
   EXPECT_EQ(st.kept_config, 1u);
   EXPECT_EQ(st.in_use, 1u);
   EXPECT_EQ(st.idle, 0u);
+  ASSERT_TRUE(events.waitRunning(name));
   ASSERT_EQ(sendTo(kPeerA), 0);  // and it carries the new tunnel's traffic
   EXPECT_EQ(queuedIpv4Destinations(second->fd.get()), std::vector<std::uint32_t>{kPeerA});
 }
@@ -167,6 +227,7 @@ TEST_F(TunPoolTest, PacketsQueuedForTheOldTunnelDoNotReachTheNext) {
     ASSERT_EQ(sendTo(kPeerA), 0);  // queued on the attachment, never read
     first->fd.reset();
     pool.release(first->name);
+    LinkEvents events;
     ASSERT_EQ(sendTo(kPeerA), 0);  // routed to the idle device: dropped there
 
     auto second = pool.acquire(next);
@@ -174,6 +235,7 @@ TEST_F(TunPoolTest, PacketsQueuedForTheOldTunnelDoNotReachTheNext) {
     ASSERT_EQ(second->name, first->name);
     EXPECT_TRUE(queuedIpv4Destinations(second->fd.get()).empty());
     // The new tunnel's own traffic does arrive.
+    ASSERT_TRUE(events.waitRunning(second->name));
     ASSERT_EQ(sendTo(next.peer), 0);
     EXPECT_EQ(queuedIpv4Destinations(second->fd.get()), std::vector<std::uint32_t>{next.peer});
     second->fd.reset();
