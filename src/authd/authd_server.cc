@@ -202,7 +202,8 @@ void AuthdServer::answerCookie(WorkerPeer& p, const ipc::Frame& f) {
     p.attached_session = s->id;
     reply = {true, s->username, s->id};
     // main must know before the worker asks for its tunnel.
-    sendToMain(ipc::encodeFrame(ipc::SessionGrant{p.worker_id, s->id, s->username}));
+    sendToMain(
+        ipc::encodeFrame(ipc::SessionGrant{p.worker_id, s->id, s->username, req->wants_dtls}));
     spdlog::debug("tunnel granted user={} peer={} session={}", s->username, p.peer, s->id);
   } else {
     spdlog::warn("cookie rejected peer={}", p.peer);

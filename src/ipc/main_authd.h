@@ -72,6 +72,7 @@ struct SessionGrant {
   std::uint64_t worker_id = 0;
   std::uint64_t session_id = 0;
   std::string username;
+  bool wants_dtls = false;  // as the worker said (CookieCheck): sizes the tunnel MTU
   void encode(Writer& w) const;
   static Result<SessionGrant> decode(Reader& r);
 };

@@ -209,10 +209,14 @@ Result<AuthOtp> AuthOtp::decode(Reader& r) {
   return AuthOtp{std::move(code)};
 }
 
-void CookieCheck::encode(Writer& w) const { w.secret(cookie); }
+void CookieCheck::encode(Writer& w) const {
+  w.secret(cookie);
+  w.u8(wants_dtls ? 1 : 0);
+}
 Result<CookieCheck> CookieCheck::decode(Reader& r) {
   BW_TRY(cookie, r.secret(kMaxCookie));
-  return CookieCheck{std::move(cookie)};
+  BW_TRY(dtls, r.boolean());
+  return CookieCheck{std::move(cookie), dtls};
 }
 
 void CookieReply::encode(Writer& w) const {
@@ -261,12 +265,14 @@ void SessionGrant::encode(Writer& w) const {
   w.u64(worker_id);
   w.u64(session_id);
   w.str(username);
+  w.u8(wants_dtls ? 1 : 0);
 }
 Result<SessionGrant> SessionGrant::decode(Reader& r) {
   BW_TRY(wid, r.u64());
   BW_TRY(sid, r.u64());
   BW_TRY(user, r.str(kMaxUsername));
-  return SessionGrant{wid, sid, std::move(user)};
+  BW_TRY(dtls, r.boolean());
+  return SessionGrant{wid, sid, std::move(user), dtls};
 }
 
 void SessionEnded::encode(Writer& w) const { w.u64(session_id); }

@@ -92,6 +92,7 @@ struct AuthOtp {
 struct CookieCheck {
   static constexpr auto kType = WorkerAuthdType::kCookieCheck;
   SecretBuffer cookie;
+  bool wants_dtls = false;  // the CONNECT offered PSK-NEGOTIATE and the gateway DTLS
   void encode(Writer& w) const;
   static Result<CookieCheck> decode(Reader& r);
 };

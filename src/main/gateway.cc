@@ -544,6 +544,7 @@ void Gateway::grantTunnel(const ipc::SessionGrant& g) {
   WorkerRecord* w = findWorker(g.worker_id);
   if (w == nullptr || w->state != WorkerState::kServing) return;
   w->session_id = g.session_id;
+  w->wants_dtls = g.wants_dtls;
   SessionRecord& s = sessions_[g.session_id];
   if (s.id == 0) s = SessionRecord{g.session_id, g.username, 0, std::time(nullptr), std::nullopt};
   if (s.worker_id && findWorker(*s.worker_id) != nullptr) {
@@ -563,7 +564,10 @@ void Gateway::openTunnel(WorkerRecord& w) {
   auto addr = pool_.lease(s.id, s.username);
   if (!addr) return refuseTunnel(w, addr.error().message);
   s.address = *addr;
-  TunnelMtu mtu = tunnelMtu(cfg_.network.mtu, w.path, dtlsOffered());
+  // DTLS only for a client that offered it (openconnect --no-dtls does not):
+  // the other gets the larger TLS-only MTU and no App-ID.
+  const bool dtls = dtlsOffered() && w.wants_dtls;
+  TunnelMtu mtu = tunnelMtu(cfg_.network.mtu, w.path, dtls);
   auto dev = tuns_.acquire({pool_.gateway(), *addr, mtu.tunnel});
   if (!dev) return refuseTunnel(w, dev.error().message);
   w.tun_name = dev->name;
@@ -571,7 +575,7 @@ void Gateway::openTunnel(WorkerRecord& w) {
   w.state = WorkerState::kTunnel;
   w.username = s.username;
   std::string app_id;
-  if (dtlsOffered()) {
+  if (dtls) {
     // anyconnect.md 5.4: a fresh App-ID on every CONNECT.
     w.dtls_app_id.assign(anyconnect::kAppIdBytes, '\0');
     RAND_bytes(reinterpret_cast<unsigned char*>(w.dtls_app_id.data()), anyconnect::kAppIdBytes);

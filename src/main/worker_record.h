@@ -38,6 +38,7 @@ struct WorkerRecord {
   std::string peer_ip;      // the TCP peer's address: DTLS flows must come from it
   std::string tun_name;     // its TUN device, back to the pool when the worker is gone
   PathInfo path;            // its TCP connection's view of the path: the tunnel MTU
+  bool wants_dtls = false;  // its CONNECT offered DTLS (authd's SessionGrant)
 };
 
 struct SessionRecord {

@@ -28,8 +28,8 @@ Result<ipc::AuthReply> AuthdClient::authOtp(SecretBuffer code) {
   return roundTrip<ipc::AuthReply>(req);
 }
 
-Result<ipc::CookieReply> AuthdClient::checkCookie(SecretBuffer cookie) {
-  ipc::CookieCheck req{std::move(cookie)};
+Result<ipc::CookieReply> AuthdClient::checkCookie(SecretBuffer cookie, bool wants_dtls) {
+  ipc::CookieCheck req{std::move(cookie), wants_dtls};
   return roundTrip<ipc::CookieReply>(req);
 }
 

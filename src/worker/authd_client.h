@@ -21,7 +21,7 @@ class AuthdClient {
   Result<std::string> sign(const ipc::SignRequest& req);
   Result<ipc::AuthReply> authPassword(const std::string& username, SecretBuffer password);
   Result<ipc::AuthReply> authOtp(SecretBuffer code);
-  Result<ipc::CookieReply> checkCookie(SecretBuffer cookie);
+  Result<ipc::CookieReply> checkCookie(SecretBuffer cookie, bool wants_dtls);
   void logout();
 
  private:

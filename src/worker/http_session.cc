@@ -162,7 +162,9 @@ HttpSession::Next HttpSession::answerConnect(const http::Request& req) {
   if (!connect) return refuse(400, "Bad Request", "bad CONNECT: " + connect.error().message);
   if (connect->cookie.empty())
     return refuse(401, "Cookie is not acceptable", "CONNECT without cookie");
-  auto verdict = authd_.checkCookie(std::move(connect->cookie));
+  // main sizes the tunnel MTU by whether DTLS will carry it.
+  const bool wants_dtls = init_.dtls_port != 0 && connect->offers_psk_negotiate;
+  auto verdict = authd_.checkCookie(std::move(connect->cookie), wants_dtls);
   if (!verdict) return refuse(503, "Service Unavailable", "authd unreachable");
   if (!verdict->ok) return refuse(401, "Cookie is not acceptable", "cookie rejected");
   auto tunnel = awaitTunnel();
@@ -180,7 +182,7 @@ HttpSession::Next HttpSession::answerConnect(const http::Request& req) {
   p.idle_timeout_seconds = init_.idle_timeout_seconds;
   p.session_timeout_seconds = init_.session_timeout_seconds;
   p.banner = init_.banner;
-  if (init_.dtls_port != 0 && connect->offers_psk_negotiate && !tunnel->info.dtls_app_id.empty()) {
+  if (wants_dtls && !tunnel->info.dtls_app_id.empty()) {
     p.dtls_app_id = tunnel->info.dtls_app_id;
     p.dtls_port = init_.dtls_port;
     tunnel->dtls_offered = true;

@@ -65,6 +65,10 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+# A command that ends the test through set -e (not through fail) says which
+# (errtrace: also inside functions).
+set -E
+trap '_err_rc=$?; [[ $- == *e* ]] && echo "FAIL [$TEST_NAME]: line $LINENO: \"$BASH_COMMAND\" exited $_err_rc" >&2' ERR
 
 # wait_until SECONDS CMD...: polls CMD every 0.1 s until it succeeds.
 wait_until() {

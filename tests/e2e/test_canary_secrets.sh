@@ -32,6 +32,8 @@ hits=$(grep -rlaF -e "$PW_CANARY" -e "$OTP_CANARY" "$WORK" /tmp /run 2>/dev/null
 python3 -c 'import time; time.sleep(60)' "$PW_CANARY" &
 holder=$!
 PIDS+=("$holder")
+holder_runs_python() { grep -qaF "$PW_CANARY" "/proc/$holder/cmdline"; }
+wait_until 10 holder_runs_python || fail "the canary holder did not start"
 n=$(python3 "$SRC/tests/e2e/count_in_memory.py" "$holder" "$PW_CANARY")
 [[ $n -gt 0 ]] || fail "memory scan cannot find a canary that is there"
 kill "$holder"

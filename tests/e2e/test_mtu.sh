@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Tunnel MTU. "auto" (the default) sizes each tunnel from its client's path
-# (this test's veth link: 1500): TLS only, 1500 - 28 = 1472, and a packet of
-# exactly that size crosses unfragmented; a fixed [network] mtu, set by a
-# reload, is what the next tunnel gets. (DTLS's 1434: test_dtls.)
+# (this test's veth link: 1500): a client that does not offer DTLS
+# (--no-dtls), though the gateway has it on, gets the TLS-only 1500 - 28 =
+# 1472 and no DTLS, and a packet of exactly that size crosses unfragmented; a
+# fixed [network] mtu, set by a reload, is what the next tunnel gets. (DTLS's
+# 1434: test_dtls.)
 source "$(dirname "$0")/lib.sh"
 e2e_setup
-sed -i 's/^\[server\]$/[server]\ndtls = false/' "$CONFIG"
 start_server
 add_user alice alicepass
-start_client alice alicepass tun0
+start_client alice alicepass tun0 --no-dtls
 addr=$(tunnel_ip tun0)
+grep -q "audit tunnel.start user=alice .* address=$addr .* dtls=no" "$WORK/server.log" ||
+  fail "DTLS offered to a client that did not ask: $(grep 'tunnel.start' "$WORK/server.log")"
 [[ $(link_mtu "$NS_C" tun0) == 1472 ]] || fail "client MTU $(link_mtu "$NS_C" tun0), expected 1472"
 dev=$(server_tun_of "$addr")
 [[ -n $dev && $(link_mtu "$NS_S" "$dev") == 1472 ]] || fail "gateway's $dev MTU: $(link_mtu "$NS_S" "$dev")"

@@ -54,6 +54,8 @@ TEST(IpcCodec, RoundTripsEveryMessage) {
   EXPECT_EQ(roundTrip(AuthReply{AuthOutcome::kRetry, "again", SecretBuffer()}).outcome,
             AuthOutcome::kRetry);
   EXPECT_EQ(roundTrip(CookieCheck{SecretBuffer("c")}).cookie.view(), "c");
+  EXPECT_TRUE(roundTrip(CookieCheck{SecretBuffer("c"), true}).wants_dtls);
+  EXPECT_FALSE(roundTrip(CookieCheck{SecretBuffer("c"), false}).wants_dtls);
   EXPECT_EQ(roundTrip(CookieReply{true, "bob", 9}).session_id, 9u);
   roundTrip(Logout{});
   EXPECT_EQ(roundTrip(WorkerAttach{5, "10.0.0.2:1"}).peer, "10.0.0.2:1");
@@ -61,6 +63,8 @@ TEST(IpcCodec, RoundTripsEveryMessage) {
   EXPECT_EQ(roundTrip(RevokeSession{6}).session_id, 6u);
   EXPECT_EQ(roundTrip(RevokeUser{"eve"}).username, "eve");
   EXPECT_EQ(roundTrip(SessionGrant{1, 2, "u"}).username, "u");
+  EXPECT_TRUE(roundTrip(SessionGrant{1, 2, "u", true}).wants_dtls);
+  EXPECT_FALSE(roundTrip(SessionGrant{1, 2, "u", false}).wants_dtls);
   EXPECT_EQ(roundTrip(SessionEnded{8}).session_id, 8u);
   EXPECT_EQ(roundTrip(KillWorker{4}).worker_id, 4u);
   auto settings = roundTrip(AuthSettings{300, 3600, 2, true, 5, 30, 900});
