@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs ../shared/tools/vpn-bench/vpn-bench.sh against ocserv and against
 # Bulwark back to back on this machine (same harness, same knobs) and prints
-# Bulwark/ocserv ratios of the main figures. Needs root.
+# Bulwark/ocserv ratios of the main figures. Needs root. On a fresh Debian 12
+# machine it installs what it needs (scripts/install-deps.sh bench) and builds
+# build/ (unless BULWARK_BIN_DIR names a build).
 #   bench/compare.sh                       # DTLS + TLS-only throughput, setup, 50 clients, memory
 #   TESTS=tls,setup RUNS=3 bench/compare.sh
 #   VPN_BENCH=/path/to/vpn-bench.sh bench/compare.sh
@@ -14,6 +16,10 @@ VPN_BENCH=${VPN_BENCH:-$here/../shared/tools/vpn-bench/vpn-bench.sh}
 TESTS=${TESTS:-dtls,tls,setup,multi}
 RUNS=${RUNS:-1}
 OUT_DIR=${OUT_DIR:-/tmp/bulwark-bench}
+"$here/scripts/install-deps.sh" bench
+if [[ -z ${BULWARK_BIN_DIR:-} ]]; then
+  "$here/scripts/build.sh" >/dev/null || { echo "build failed: run scripts/build.sh" >&2; exit 1; }
+fi
 export BULWARK_BIN_DIR=${BULWARK_BIN_DIR:-$here/build}
 [[ -x $VPN_BENCH ]] || { echo "vpn-bench not found at $VPN_BENCH (set VPN_BENCH)" >&2; exit 1; }
 # vpn-bench's 50-client test computes its 120 s deadline with awk's default

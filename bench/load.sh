@@ -3,7 +3,8 @@
 #
 #   sudo bench/load.sh [--quick] [SESSIONS...]      (default: 1000)
 #
-# As root on Debian 12 with the project built (build/ or $BULWARK_BIN_DIR).
+# As root on Debian 12; installs what it needs (scripts/install-deps.sh bench)
+# and builds build/ unless BULWARK_BIN_DIR names a build.
 # Creates two network namespaces joined by a veth pair (deleted on exit, also
 # on failure or Ctrl-C), a throw-away certificate and user, and a bulwarkd
 # configuration with every limit lifted (max_clients = 0, max_sessions_per_user
@@ -32,6 +33,10 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=$(cd "$HERE/.." && pwd)
+"$SRC/scripts/install-deps.sh" bench
+if [[ -z ${BULWARK_BIN_DIR:-} ]]; then
+  "$SRC/scripts/build.sh" >/dev/null || { echo "$0: build failed: run scripts/build.sh" >&2; exit 1; }
+fi
 BIN=${BULWARK_BIN_DIR:-$SRC/build}
 LOADGEN=$HERE/loadgen/loadgen.py
 MEASURE=$HERE/loadgen/measure.py

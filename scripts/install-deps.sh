@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs Bulwark's build, test and demo dependencies from Debian 12 packages.
-# Usage: scripts/install-deps.sh [build|test|demo]   (default: test = everything)
+# Usage: scripts/install-deps.sh [build|test|demo|bench]   (default: test)
+#   bench: what bench/compare.sh and bench/load.sh need (ocserv, the shared
+#   harness's tools)
 set -euo pipefail
 what=${1:-test}
 
@@ -8,6 +10,7 @@ build_pkgs=(build-essential cmake pkg-config libssl-dev libseccomp-dev libcap-de
   libpugixml-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   libargon2-dev libcrypt-dev libqrencode-dev libgtest-dev libgmock-dev googletest)
 demo_pkgs=(openconnect iperf3 iproute2 iputils-ping openssl procps python3)
+bench_pkgs=(ocserv gnutls-bin gawk jq util-linux)
 test_pkgs=(ocserv oathtool rsyslog rsyslog-openssl jq gdb clang-19 libclang-rt-19-dev libfuzzer-19-dev util-linux)
 
 pkgs=("${build_pkgs[@]}")
@@ -15,7 +18,8 @@ case $what in
   build) ;;
   demo) pkgs+=("${demo_pkgs[@]}") ;;
   test) pkgs+=("${demo_pkgs[@]}" "${test_pkgs[@]}") ;;
-  *) echo "usage: $0 [build|test|demo]" >&2; exit 2 ;;
+  bench) pkgs+=("${demo_pkgs[@]}" "${bench_pkgs[@]}") ;;
+  *) echo "usage: $0 [build|test|demo|bench]" >&2; exit 2 ;;
 esac
 
 missing=()
