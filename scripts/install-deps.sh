@@ -17,7 +17,7 @@ pkgs=("${build_pkgs[@]}")
 case $what in
   build) ;;
   demo) pkgs+=("${demo_pkgs[@]}") ;;
-  test) pkgs+=("${demo_pkgs[@]}" "${test_pkgs[@]}") ;;
+  test) pkgs+=("${demo_pkgs[@]}" "${test_pkgs[@]}" "${bench_pkgs[@]}") ;;  # e2e runs a load smoke
   bench) pkgs+=("${demo_pkgs[@]}" "${bench_pkgs[@]}") ;;
   *) echo "usage: $0 [build|test|demo|bench]" >&2; exit 2 ;;
 esac
