@@ -16,6 +16,7 @@
 #include "privsep/sandbox.h"
 #include "privsep/seccomp_policy.h"
 #include "tls/sandbox_preload.h"
+#include "worker/code_in_anon_memory.h"
 #include "worker/connection.h"
 #include "worker/zygote.h"
 
@@ -54,6 +55,12 @@ int main(int argc, char** argv) {
   std::optional<privsep::CompiledFilter> worker_filter;
   if (args.zygote) {
     spec.role = privsep::SandboxRole::kWorkerZygote;
+#ifdef BULWARK_ZYGOTE_CODE_TO_ANON
+    // Only slower without it (worker/code_in_anon_memory.h). Static builds
+    // only: a sanitizer build's reports need the code mapped from its file.
+    if (auto moved = worker::moveCodeToAnonymousMemory(); !moved)
+      spdlog::warn("zygote: {}", moved.error().message);
+#endif
     auto compiled = privsep::CompiledFilter::compile(privsep::SandboxRole::kWorker);
     if (!compiled) {
       spdlog::critical("sandbox setup failed, exiting: {}", compiled.error().message);

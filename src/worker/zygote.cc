@@ -17,6 +17,7 @@
 #include "tls/dtls_server.h"
 #include "tls/server_context.h"
 #include "tls/warm_up.h"
+#include "worker/code_in_anon_memory.h"
 #include "worker/connection.h"
 
 // The linker's bounds of this static binary's headers and code.
@@ -36,8 +37,11 @@ namespace {
 // which the zygote keeps in memory, in a single call. The pages are the
 // zygote's page-cache pages: only page tables are added (about 16 KiB of
 // kernel memory for 7 MiB of code). On a kernel without it the call fails
-// and the worker takes the faults as before.
+// and the worker takes the faults as before. Not needed (and skipped) when
+// the zygote moved its code into anonymous memory (code_in_anon_memory.h):
+// fork then copies those page tables, 2 MiB per entry.
 void mapCodeUpFront() {
+  if (codeIsInAnonymousMemory()) return;  // fork already copied its page tables
   auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
   auto start = reinterpret_cast<std::uintptr_t>(__executable_start) & ~(page - 1);
   auto end = reinterpret_cast<std::uintptr_t>(etext);
