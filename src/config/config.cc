@@ -192,14 +192,12 @@ std::map<std::string, Section> schema(Config& c) {
          {"split_include", stringListKey(n.split_include, route)},
          {"mtu",
           [&n](const toml::node& node, const std::string& key) -> Result<void> {
-            if (node.is_string()) {
-              if (node.value<std::string>().value_or("") == "auto") {
-                n.mtu = 0;
-                return {};
-              }
-              return fail(key + ": must be \"auto\" or an integer between 576 and 9000");
+            if (node.is_integer()) return uintKey(n.mtu, 576, 9000)(node, key);
+            if (node.is_string() && node.value<std::string>().value_or("") == "auto") {
+              n.mtu = 0;
+              return {};
             }
-            return uintKey(n.mtu, 576, 9000)(node, key);
+            return fail(key + ": must be \"auto\" or an integer between 576 and 9000");
           }}}}},
       {"timeouts",
        {{{"dpd", uintKey(t.dpd, 0, kMaxTimeout)},

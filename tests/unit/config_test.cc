@@ -62,7 +62,9 @@ TEST(Config, ErrorsNameFileAndLine) {
   EXPECT_EQ(errorOf(std::string(kMinimal) + "mtu = 575\n"),
             "b.toml:6: network.mtu: must be between 576 and 9000, got 575");
   EXPECT_EQ(errorOf(std::string(kMinimal) + "mtu = true\n"),
-            "b.toml:6: network.mtu: expected an integer");
+            "b.toml:6: network.mtu: must be \"auto\" or an integer between 576 and 9000");
+  EXPECT_EQ(errorOf(std::string(kMinimal) + "mtu = 1400.5\n"),
+            "b.toml:6: network.mtu: must be \"auto\" or an integer between 576 and 9000");
   EXPECT_EQ(
       errorOf(
           "[server]\ncert = \"c\"\nkey = \"k\"\nport = 70000\n[network]\npool = \"10.0.0.0/24\"\n"),
