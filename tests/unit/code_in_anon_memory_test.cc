@@ -63,8 +63,26 @@ TextSegment executableText() {
   return t;
 }
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BULWARK_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define BULWARK_ASAN 1
+#endif
+
 // Runs `check` in a forked child after moving its code; the child's exit
-// code is the number of the first failed check (0: all held).
+// code is the number of the first failed check (0: all held). Under ASan the
+// copy would read the poisoned red zones between globals in the read-only
+// data, and bulwark-worker only moves its code in static (non-sanitizer)
+// builds, so these tests are skipped there.
+#ifdef BULWARK_ASAN
+#define SKIP_UNDER_ASAN() GTEST_SKIP() << "not used in sanitizer builds"
+#else
+#define SKIP_UNDER_ASAN() (void)0
+#endif
+
 int inMovedChild(int (*check)()) {
   pid_t pid = ::fork();
   if (pid == 0) {
@@ -79,6 +97,7 @@ int inMovedChild(int (*check)()) {
 }
 
 TEST(CodeInAnonMemory, TheCodeRunsFromAnonymousMemoryAfterTheMove) {
+  SKIP_UNDER_ASAN();
   EXPECT_EQ(inMovedChild([] {
               auto here = reinterpret_cast<std::uintptr_t>(&executableText);
               for (const auto& m : readMaps()) {
@@ -92,6 +111,7 @@ TEST(CodeInAnonMemory, TheCodeRunsFromAnonymousMemoryAfterTheMove) {
 }
 
 TEST(CodeInAnonMemory, TheCodeBytesAreTheFilesBytes) {
+  SKIP_UNDER_ASAN();
   EXPECT_EQ(
       inMovedChild([] {
         TextSegment t = executableText();
@@ -106,6 +126,7 @@ TEST(CodeInAnonMemory, TheCodeBytesAreTheFilesBytes) {
 }
 
 TEST(CodeInAnonMemory, NoMappingIsEverWritableAndExecutable) {
+  SKIP_UNDER_ASAN();
   EXPECT_EQ(inMovedChild([] {
               for (const auto& m : readMaps())
                 if (m.perms[1] == 'w' && m.perms[2] == 'x') return 1;
@@ -115,6 +136,7 @@ TEST(CodeInAnonMemory, NoMappingIsEverWritableAndExecutable) {
 }
 
 TEST(CodeInAnonMemory, AForkOfTheMovedProcessRunsTheSameCode) {
+  SKIP_UNDER_ASAN();
   EXPECT_EQ(inMovedChild([] {
               pid_t pid = ::fork();
               if (pid == 0) ::_exit(executableText().size > 0 ? 0 : 1);
