@@ -14,8 +14,8 @@
 // writable and executable at once), then moved over the original with one
 // mremap(MREMAP_FIXED). The bytes at every address are the same before and
 // after. Call it once, single-threaded, before the sandbox (it needs mmap,
-// mprotect with PROT_EXEC and mremap). Costs about 7 MiB of memory once, in
-// the zygote, shared by all workers.
+// mprotect with PROT_EXEC and mremap). Costs about 10 MiB of memory once (the
+// segments rounded up to 2 MiB), in the zygote, shared by all workers.
 //
 //   if (auto moved = worker::moveCodeToAnonymousMemory(); !moved) log(moved.error());
 #pragma once
