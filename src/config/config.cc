@@ -198,7 +198,8 @@ std::map<std::string, Section> schema(Config& c) {
               return {};
             }
             return fail(key + ": must be \"auto\" or an integer between 576 and 9000");
-          }}}}},
+          }},
+         {"rx_coalesce_us", uintKey(n.rx_coalesce_us, 0, 1000)}}}},
       {"timeouts",
        {{{"dpd", uintKey(t.dpd, 0, kMaxTimeout)},
          {"keepalive", uintKey(t.keepalive, 0, kMaxTimeout)},

@@ -42,6 +42,7 @@ struct NetworkConfig {
   std::string default_domain;
   std::vector<std::string> split_include;  // normalized "a.b.c.d/m.m.m.m"
   unsigned mtu = 0;                        // 0: "auto", from each client's path (main/tunnel_mtu.h)
+  unsigned rx_coalesce_us = 100;           // worker/wake_moderation.h; 0 = off
   [[nodiscard]] std::uint32_t gatewayAddress() const { return pool_network + 1; }
   [[nodiscard]] std::string netmask() const;
 };

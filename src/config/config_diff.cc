@@ -54,6 +54,7 @@ void diffNetwork(Differ& d) {
   d.key("network.default_domain", &Config::network, &N::default_domain, kLive);
   d.key("network.split_include", &Config::network, &N::split_include, kLive);
   d.key("network.mtu", &Config::network, &N::mtu, kLive);
+  d.key("network.rx_coalesce_us", &Config::network, &N::rx_coalesce_us, kLive);
 }
 
 void diffTimeoutsAndAuth(Differ& d) {

@@ -48,6 +48,8 @@ struct WorkerInit {
   std::string banner;
   std::uint32_t dtls_port = 0;             // 0: DTLS not offered
   std::vector<std::string> blocked_paths;  // mitigation policy: answered 403
+  std::uint32_t rx_coalesce_us = 100;      // worker/wake_moderation.h; 0 = off
+  static constexpr std::uint32_t kMaxRxCoalesceUs = 1000;
   void encode(Writer& w) const;
   static Result<WorkerInit> decode(Reader& r);
 };

@@ -44,6 +44,7 @@ void WorkerInit::encode(Writer& w) const {
   w.str(banner);
   w.u32(dtls_port);
   putList(w, blocked_paths);
+  w.u32(rx_coalesce_us);
 }
 
 Result<WorkerInit> WorkerInit::decode(Reader& r) {
@@ -75,6 +76,9 @@ Result<WorkerInit> WorkerInit::decode(Reader& r) {
   m.dtls_port = dtls_port;
   BW_TRY(blocked, getList(r, kMaxRequestPath));
   m.blocked_paths = std::move(blocked);
+  BW_TRY(coalesce, r.u32());
+  if (coalesce > kMaxRxCoalesceUs) return fail("ipc: rx_coalesce_us out of range");
+  m.rx_coalesce_us = coalesce;
   return m;
 }
 

@@ -344,6 +344,7 @@ ipc::WorkerInit Gateway::workerInit() const {
   m.split_include = cfg_.network.split_include;
   m.dtls_port = dtlsOffered() ? cfg_.server.port : 0;
   m.blocked_paths = policy_.active().blocked_paths;
+  m.rx_coalesce_us = cfg_.network.rx_coalesce_us;
   return m;
 }
 

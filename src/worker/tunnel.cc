@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 
 #include "common/log.h"
 #include "packet/vnet_header.h"
@@ -23,6 +24,14 @@ constexpr int kTunBatch = 64;  // packets (segments) per wake-up
 constexpr std::size_t kTunRead = packet::kVnetHeaderSize + 0xffff;
 constexpr auto kStatsInterval = std::chrono::seconds(1);
 
+// Sleeps until `t` on the monotonic clock (steady_clock's on Linux); a signal
+// only ends the hold early.
+void sleepUntil(std::chrono::steady_clock::time_point t) {
+  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+  timespec ts{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
+  clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr);
+}
+
 }  // namespace
 
 Tunnel::Tunnel(std::string peer, const ipc::WorkerInit& init, TlsStream& tls, GrantedTunnel granted,
@@ -35,7 +44,8 @@ Tunnel::Tunnel(std::string peer, const ipc::WorkerInit& init, TlsStream& tls, Gr
       authd_(authd),
       rx_(kRxBuffer),
       tx_(kMaxFrame),
-      tun_in_(kTunRead) {
+      tun_in_(kTunRead),
+      moderation_(std::chrono::microseconds(init.rx_coalesce_us)) {
   inet_pton(AF_INET, granted_.info.client_address.c_str(), &client_addr_);
   int flags = fcntl(granted_.tun.get(), F_GETFL);
   fcntl(granted_.tun.get(), F_SETFL, flags | O_NONBLOCK);
@@ -60,6 +70,7 @@ int Tunnel::run() {
                      {dtls_pending_ ? dtls_pending_->fd() : -1, POLLIN, 0}};
     int n = tls_.pending() ? 0 : ::poll(fds, 5, tun_backlog ? 0 : pollTimeoutMs(Clock::now()));
     if (n < 0 && errno != EINTR) break;
+    moderation_.woke(Clock::now());
     if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) || tls_.pending() ||
         (read_wants_write_ && (fds[0].revents & POLLOUT))) {
       if (!pumpTls()) break;
@@ -74,6 +85,7 @@ int Tunnel::run() {
     // Everything this wake-up wrote leaves in one send().
     if (tls_.unflushed() && tls_.flush() == IoStatus::kClosed) break;
     if (!onTimer(Clock::now())) break;
+    if (auto until = moderation_.holdUntil()) sleepUntil(*until);
   }
   if (!done_) finish(close_reason_, 0);
   return 0;
@@ -114,6 +126,7 @@ void Tunnel::onDtlsRecord(std::span<const std::byte> record) {
   auto payload = record.subspan(1);
   if (type == cstp::FrameType::kData) {
     dtls_active_ = true;
+    moderation_.fromClient(payload.size());
     if (writeToTun(payload)) stats_.dtls_bytes_in += payload.size();
   } else if (type == cstp::FrameType::kDpdRequest && dtls_) {
     // anyconnect.md 5.5: echo byte for byte (MTU probes rely on it).
@@ -171,6 +184,7 @@ bool Tunnel::handleFrame(std::uint8_t type, std::span<const std::byte> payload) 
   switch (static_cast<cstp::FrameType>(type)) {
     case cstp::FrameType::kData:
       dtls_active_ = false;  // anyconnect.md 5.6: the client gave up on DTLS
+      moderation_.fromClient(payload.size());
       writeToTun(payload);
       return true;
     case cstp::FrameType::kDpdRequest:

@@ -21,6 +21,7 @@
 #include "tls/dtls_server.h"
 #include "worker/authd_client.h"
 #include "worker/tls_stream.h"
+#include "worker/wake_moderation.h"
 
 namespace bulwark::worker {
 
@@ -78,6 +79,7 @@ class Tunnel {
   std::uint64_t super_segments_ = 0;
   std::deque<std::vector<std::byte>> control_;
   bool read_wants_write_ = false;
+  WakeModeration moderation_;
 
   SecretBuffer dtls_psk_;
   std::unique_ptr<tls::DtlsServer> dtls_;          // established flow

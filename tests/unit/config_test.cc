@@ -38,6 +38,7 @@ TEST(Config, MinimalConfigGetsDefaultsAndTheGatewayIsTheFirstHost) {
   EXPECT_EQ(c->network.pool_prefix, 24u);
   EXPECT_EQ(c->network.gatewayAddress(), 0xC0A86301u);
   EXPECT_EQ(c->network.mtu, 0u);  // "auto"
+  EXPECT_EQ(c->network.rx_coalesce_us, 100u);
   EXPECT_EQ(c->timeouts.dpd, 90u);
 }
 
@@ -50,6 +51,21 @@ TEST(Config, SplitRoutesAreNormalizedAndDnsValidated) {
   EXPECT_EQ(c->network.split_include,
             (std::vector<std::string>{"10.0.0.0/255.0.0.0", "172.16.0.0/255.240.0.0"}));
   EXPECT_EQ(c->network.dns.size(), 2u);
+}
+
+TEST(Config, RxCoalesceIsMicrosecondsUpToOneMillisecondAndZeroTurnsItOff) {
+  auto off = parseConfig(std::string(kMinimal) + "rx_coalesce_us = 0\n", "b.toml");
+  ASSERT_TRUE(off) << off.error().message;
+  EXPECT_EQ(off->network.rx_coalesce_us, 0u);
+  auto most = parseConfig(std::string(kMinimal) + "rx_coalesce_us = 1000\n", "b.toml");
+  ASSERT_TRUE(most) << most.error().message;
+  EXPECT_EQ(most->network.rx_coalesce_us, 1000u);
+  EXPECT_EQ(errorOf(std::string(kMinimal) + "rx_coalesce_us = 1001\n"),
+            "b.toml:6: network.rx_coalesce_us: must be between 0 and 1000, got 1001");
+  EXPECT_EQ(errorOf(std::string(kMinimal) + "rx_coalesce_us = -1\n"),
+            "b.toml:6: network.rx_coalesce_us: must be between 0 and 1000, got -1");
+  EXPECT_TRUE(errorOf(std::string(kMinimal) + "rx_coalesce_us = \"100us\"\n")
+                  .starts_with("b.toml:6: network.rx_coalesce_us: "));
 }
 
 TEST(Config, ErrorsNameFileAndLine) {

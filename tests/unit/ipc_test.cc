@@ -29,10 +29,14 @@ TEST(IpcCodec, RoundTripsEveryMessage) {
   init.dns = {"192.168.99.1", "fd00::1"};
   init.split_include = {"10.0.0.0/255.0.0.0"};
   init.netmask = "255.255.255.0";
+  init.rx_coalesce_us = 250;
   auto i2 = roundTrip(init);
+  EXPECT_EQ(i2.rx_coalesce_us, 250u);
   EXPECT_EQ(i2.dns, init.dns);
   EXPECT_EQ(i2.split_include, init.split_include);
   EXPECT_EQ(i2.cert_chain_pem, "PEM");
+  init.rx_coalesce_us = WorkerInit::kMaxRxCoalesceUs + 1;  // the worker never sleeps longer
+  EXPECT_FALSE(decodeFrame<WorkerInit>(encodeFrame(init)));
   auto ready = roundTrip(TunnelReady{7, "192.168.99.2", "ab12", 1394, 1460});
   EXPECT_EQ(ready.dtls_app_id, "ab12");
   EXPECT_EQ(ready.mtu, 1394u);
