@@ -85,7 +85,7 @@ int Tunnel::run() {
     // Everything this wake-up wrote leaves in one send().
     if (tls_.unflushed() && tls_.flush() == IoStatus::kClosed) break;
     if (!onTimer(Clock::now())) break;
-    if (auto until = moderation_.holdUntil()) sleepUntil(*until);
+    if (auto until = moderation_.hold()) sleepUntil(*until);
   }
   if (!done_) finish(close_reason_, 0);
   return 0;
@@ -399,6 +399,8 @@ void Tunnel::finish(ipc::CloseReason reason, std::uint8_t frame_to_client) {
   if (super_packets_ > 0 || to_tun_.runs() > 0)
     spdlog::info("{}: offload: {} super-packets cut into {} segments, {} GSO writes of {} segments",
                  peer_, super_packets_, super_segments_, to_tun_.runs(), to_tun_.runSegments());
+  spdlog::info("{}: rx coalescing: {} of {} wake-ups held for bulk from the client", peer_,
+               moderation_.holds(), moderation_.wakeUps());
   if (dropped_tun_ > 0)
     spdlog::info("{}: {} packets dropped at a full TUN queue", peer_, dropped_tun_);
   if (dropped_spoofed_ > 0)

@@ -14,11 +14,12 @@
 //
 //   WakeModeration m(std::chrono::microseconds(100));
 //   m.woke(now);  m.fromClient(payload.size());  ...
-//   if (auto until = m.holdUntil()) sleepUntil(*until);
+//   if (auto until = m.hold()) sleepUntil(*until);
 #pragma once
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 
 namespace bulwark::worker {
@@ -40,16 +41,23 @@ class WakeModeration {
   void fromClient(std::size_t bytes) {
     if (bytes >= kBulkPacket) ++bulk_;
   }
-  // When the loop should hold before its next poll, if at all.
-  [[nodiscard]] std::optional<Clock::time_point> holdUntil() const {
+  // At the end of a wake-up: until when the loop holds before its next poll,
+  // if at all. Counts the wake-ups and the holds.
+  [[nodiscard]] std::optional<Clock::time_point> hold() {
+    ++wake_ups_;
     if (delay_.count() <= 0 || bulk_ < kBulkPackets) return std::nullopt;
+    ++holds_;
     return woke_ + delay_;
   }
+  [[nodiscard]] std::uint64_t wakeUps() const { return wake_ups_; }
+  [[nodiscard]] std::uint64_t holds() const { return holds_; }
 
  private:
   std::chrono::microseconds delay_;
   Clock::time_point woke_{};
   int bulk_ = 0;
+  std::uint64_t wake_ups_ = 0;
+  std::uint64_t holds_ = 0;
 };
 
 }  // namespace bulwark::worker

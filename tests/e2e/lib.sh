@@ -79,6 +79,10 @@ wait_until() {
     sleep 0.1
   done
 }
+# log_lines_at_least N PATTERN: the server log has N or more lines matching
+# PATTERN. For wait_until, which needs a command that looks again each time
+# (`wait_until 10 test "$(grep -c ...)" ...` would count only once).
+log_lines_at_least() { [[ $(grep -c "$2" "$WORK/server.log" || true) -ge $1 ]]; }
 
 in_server() { ip netns exec "$NS_S" "$@"; }
 in_client() { ip netns exec "$NS_C" "$@"; }

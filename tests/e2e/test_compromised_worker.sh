@@ -48,12 +48,12 @@ for call in 'open("/etc/passwd", 0)' 'execve("/bin/sh", 0, 0)' 'socket(2, 1, 0)'
   w=$(worker_of 1) || fail "cannot find client 1's worker"
   gdb -p "$w" -batch -ex "call (int)$call" >"$WORK/gdb-$attempt.log" 2>&1 || true
   grep -q "SIGSYS" "$WORK/gdb-$attempt.log" || fail "$call did not die by SIGSYS: $(tail -3 "$WORK/gdb-$attempt.log")"
-  wait_until 5 test "$(kills)" -ge $attempt || fail "main did not log the seccomp kill of $call"
+  wait_until 5 log_lines_at_least $attempt "killed by its seccomp policy" || fail "main did not log the seccomp kill of $call"
   ! kill -0 "$w" 2>/dev/null || fail "worker $w survived $call"
   bystanders_ok || fail "other tunnels disturbed after $call"
   # The client reconnects through a new zygote (one "ready" line per zygote).
   wait_until 30 victim_up || fail "client 1 has no tunnel after $call"
-  wait_until 10 test "$(zygotes)" -ge $((attempt + 1)) || fail "zygote not replaced after $call ($(zygotes) started)"
+  wait_until 10 log_lines_at_least $((attempt + 1)) "zygote: ready" || fail "zygote not replaced after $call ($(zygotes) started)"
   log "$call in worker $w: killed by seccomp; 5 other tunnels fine; zygote replaced"
 done
 

@@ -33,7 +33,7 @@ in_client ping -c 2 -i 0.2 -W 2 "$GATEWAY_TUN_IP" >/dev/null || fail "the live t
 [[ $(cat "$WORK/dns.tun0") == "$GATEWAY_TUN_IP" ]] || fail "the old tunnel's DNS changed"
 grep -q "replacing the worker zygote (pid [0-9]*): configuration reloaded" "$WORK/server.log" ||
   fail "the reload did not replace the worker zygote"
-wait_until 10 test "$(grep -c 'zygote: ready' "$WORK/server.log")" -ge 2 || fail "no new zygote after the reload"
+wait_until 10 log_lines_at_least 2 "zygote: ready" || fail "no new zygote after the reload"
 start_client bob bobpass tun1
 [[ $(cat "$WORK/dns.tun1") == "10.99.0.53" ]] || fail "a new tunnel got DNS $(cat "$WORK/dns.tun1")"
 # bob's worker is a child of main forked from the new zygote (its

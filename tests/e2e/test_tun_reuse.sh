@@ -7,6 +7,8 @@
 source "$(dirname "$0")/lib.sh"
 e2e_setup
 tun_status() { "${CTL[@]}" status --json | python3 -c "import json,sys; print(json.load(sys.stdin)['tun_devices']['$1'])"; }
+one_idle() { [[ $(tun_status idle) == 1 ]]; }
+no_pool_links() { [[ -z $(pool_links) ]]; }
 pool_links() { in_server ip -o link show | awk -F': ' '$2 ~ /^bwk[0-9]+$/ {print $2}'; }
 
 in_server ip tuntap add dev bwk9 mode tun || fail "cannot make a leftover device"
@@ -22,7 +24,7 @@ dev=$(pool_links)
 [[ $(wc -w <<<"$dev") == 1 ]] || fail "expected one device, found: $dev"
 kill -TERM "$CLIENT_PID"
 wait_until 10 process_gone "$CLIENT_PID"
-wait_until 10 test "$(tun_status idle)" = 1 || fail "device not idle after the tunnel ended"
+wait_until 10 one_idle || fail "device not idle after the tunnel ended"
 [[ $(pool_links) == "$dev" ]] || fail "idle device $dev is gone"
 in_server ip route get "$first_ip" 2>/dev/null | grep -q "dev $dev" ||
   fail "the absent client's address is not routed to its idle device $dev"
@@ -41,4 +43,4 @@ in_client ping -c 1 -W 2 -I tun1 "$GATEWAY_TUN_IP" >/dev/null || fail "no traffi
 
 kill -TERM "$SERVER_PID"
 wait_until 10 process_gone "$SERVER_PID" || fail "gateway did not stop"
-wait_until 10 test -z "$(pool_links)" || fail "devices left after stop: $(pool_links)"
+wait_until 10 no_pool_links || fail "devices left after stop: $(pool_links)"

@@ -50,7 +50,7 @@ wait_until 5 grep -q "worker zygote (pid $zygote) exited unexpectedly" "$WORK/se
 in_client ping -c 1 -W 2 -I tun0 "$GATEWAY_TUN_IP" >/dev/null || fail "the zygote's death broke a tunnel"
 start_client alice alicepass tun2
 in_client ping -c 1 -W 2 -I tun2 "$GATEWAY_TUN_IP" >/dev/null || fail "no tunnel after the zygote died"
-wait_until 10 test "$(grep -c 'zygote: ready' "$WORK/server.log")" -ge 2 || fail "no new zygote"
+wait_until 10 log_lines_at_least 2 "zygote: ready" || fail "no new zygote"
 log "zygote killed: tunnels kept, next client served, zygote $(zygote_pid) replaced it"
 
 # The same with a worker exec'd per connection.
