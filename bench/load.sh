@@ -208,7 +208,10 @@ RESULTS=()
 for N in "${SIZES[@]}"; do
   tag=$N
   base=$OUT_DIR/$STAMP-n$N
-  pid_room=$(( $(cat /proc/sys/kernel/pid_max) - $(ls -d /proc/[0-9]* | wc -l) ))
+  # A glob, not `ls /proc/[0-9]*`: ls fails (and set -e ends the run) when a
+  # process exits between the expansion and ls's stat.
+  procs=(/proc/[0-9]*)
+  pid_room=$(( $(cat /proc/sys/kernel/pid_max) - ${#procs[@]} ))
   ((N + 64 < pid_room)) || log "WARNING: $N workers may not fit under kernel.pid_max (room for ~$pid_room processes)"
   log "=== N=$N: starting bulwarkd"
   start_server "$tag"
