@@ -9,7 +9,10 @@
 //         segments them, must give back the packets that went in, in order.
 //         Bits of the first byte make merges reachable: 0x02 fixes each
 //         packet's IP and TCP checksums, 0x04 its IP total length, 0x08 makes
-//         each TCP packet continue the previous one (sequence number, IP id).
+//         each TCP packet continue the previous one (sequence number, IP id);
+//         0x10 turns ACK thinning on: then a packet may be missing from what
+//         comes back only if the packet after it supersedes it
+//         (supersedesAck), and exactly as many go missing as it counts.
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
@@ -18,6 +21,7 @@
 #include <span>
 #include <vector>
 
+#include "packet/ack_thinning.h"
 #include "packet/checksum.h"
 #include "packet/gso_splitter.h"
 #include "packet/ipv4_tcp.h"
@@ -173,24 +177,36 @@ void coalesceAndSplit(std::span<const std::uint8_t> in, std::uint8_t mode) {
   }
 
   static pk::TcpCoalescer c;
+  const bool thin = (mode & 0x10) != 0;
+  c.thinAcks(thin);
+  const std::uint64_t thinned_before = c.acksThinned();
+  std::uint64_t skipped = 0;
   pk::GsoSplitter split;
   auto out = outBuffer();
   std::size_t back = 0;  // the next input packet the writes must give back
+  auto matches = [&](std::span<const std::byte> got) {
+    return back < packets.size() && packets[back].size() == got.size() &&
+           (got.empty() || std::memcmp(packets[back].data(), got.data(), got.size()) == 0);
+  };
+  // Passes over input packets that thinning may have dropped.
+  auto expect = [&](std::span<const std::byte> got) {
+    while (thin && !matches(got) && back + 1 < packets.size() &&
+           pk::supersedesAck(packets[back], packets[back + 1])) {
+      ++back;
+      ++skipped;
+    }
+    if (!matches(got)) std::abort();
+    ++back;
+  };
   auto emit = [&](std::span<const std::byte> w) {
     checkWrite(w);
     if (w.size() == pk::kVnetHeaderSize) {  // an empty packet went in
-      if (back >= packets.size() || !packets[back].empty()) std::abort();
-      ++back;
+      expect(w.subspan(w.size()));
       return;
     }
     Bytes copy(w.begin(), w.end());
     if (!split.load(copy)) std::abort();
-    while (std::size_t n = split.next(out)) {
-      if (back >= packets.size() || packets[back].size() != n ||
-          std::memcmp(packets[back].data(), out.data(), n) != 0)
-        std::abort();
-      ++back;
-    }
+    while (std::size_t n = split.next(out)) expect(out.first(n));
     if (!split.done()) std::abort();
   };
   for (const auto& p : packets) {
@@ -199,7 +215,8 @@ void coalesceAndSplit(std::span<const std::uint8_t> in, std::uint8_t mode) {
     if (!c.add(p)) std::abort();  // an empty coalescer takes any packet up to 64 KiB
   }
   c.flush(emit);
-  if (back != packets.size() || !c.empty()) std::abort();
+  if (back != packets.size() || !c.empty() || c.acksThinned() - thinned_before != skipped)
+    std::abort();
 }
 
 }  // namespace

@@ -43,6 +43,7 @@ struct NetworkConfig {
   std::vector<std::string> split_include;  // normalized "a.b.c.d/m.m.m.m"
   unsigned mtu = 0;                        // 0: "auto", from each client's path (main/tunnel_mtu.h)
   unsigned rx_coalesce_us = 100;           // worker/wake_moderation.h; 0 = off
+  bool ack_thinning = true;                // packet/ack_thinning.h
   [[nodiscard]] std::uint32_t gatewayAddress() const { return pool_network + 1; }
   [[nodiscard]] std::string netmask() const;
 };

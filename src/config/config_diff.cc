@@ -55,6 +55,7 @@ void diffNetwork(Differ& d) {
   d.key("network.split_include", &Config::network, &N::split_include, kLive);
   d.key("network.mtu", &Config::network, &N::mtu, kLive);
   d.key("network.rx_coalesce_us", &Config::network, &N::rx_coalesce_us, kLive);
+  d.key("network.ack_thinning", &Config::network, &N::ack_thinning, kLive);
 }
 
 void diffTimeoutsAndAuth(Differ& d) {

@@ -50,6 +50,7 @@ struct WorkerInit {
   std::vector<std::string> blocked_paths;  // mitigation policy: answered 403
   std::uint32_t rx_coalesce_us = 100;      // worker/wake_moderation.h; 0 = off
   static constexpr std::uint32_t kMaxRxCoalesceUs = 1000;
+  bool ack_thinning = true;  // packet/ack_thinning.h
   void encode(Writer& w) const;
   static Result<WorkerInit> decode(Reader& r);
 };

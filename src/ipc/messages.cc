@@ -45,6 +45,7 @@ void WorkerInit::encode(Writer& w) const {
   w.u32(dtls_port);
   putList(w, blocked_paths);
   w.u32(rx_coalesce_us);
+  w.u8(ack_thinning ? 1 : 0);
 }
 
 Result<WorkerInit> WorkerInit::decode(Reader& r) {
@@ -79,6 +80,8 @@ Result<WorkerInit> WorkerInit::decode(Reader& r) {
   BW_TRY(coalesce, r.u32());
   if (coalesce > kMaxRxCoalesceUs) return fail("ipc: rx_coalesce_us out of range");
   m.rx_coalesce_us = coalesce;
+  BW_TRY(thin, r.boolean());
+  m.ack_thinning = thin;
   return m;
 }
 

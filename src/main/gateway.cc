@@ -345,6 +345,7 @@ ipc::WorkerInit Gateway::workerInit() const {
   m.dtls_port = dtlsOffered() ? cfg_.server.port : 0;
   m.blocked_paths = policy_.active().blocked_paths;
   m.rx_coalesce_us = cfg_.network.rx_coalesce_us;
+  m.ack_thinning = cfg_.network.ack_thinning;
   return m;
 }
 

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <optional>
 
+#include "packet/ack_thinning.h"
 #include "packet/checksum.h"
 #include "packet/ipv4_tcp.h"
 #include "packet/vnet_header.h"
@@ -82,10 +83,30 @@ bool TcpCoalescer::tryAppend(std::span<const std::byte> p, const Segment& seg) {
   return true;
 }
 
+// The last packet queued is a pure ACK that p makes redundant: p takes its
+// place (ack_thinning.h).
+bool TcpCoalescer::replaceSupersededAck(std::span<const std::byte> p) {
+  if (slots_.empty()) return false;
+  Slot& s = slots_.back();
+  if (s.count != 1 || s.length != kVnetHeaderSize + p.size()) return false;
+  std::byte* last = arena_.data() + s.offset + kVnetHeaderSize;
+  if (!supersedesAck(std::span<const std::byte>(last, p.size()), p)) return false;
+  std::memcpy(last, p.data(), p.size());
+  ++acks_thinned_;
+  return true;
+}
+
 bool TcpCoalescer::add(std::span<const std::byte> p) {
+  if (!place(p)) return false;
+  ++packets_;
+  return true;
+}
+
+bool TcpCoalescer::place(std::span<const std::byte> p) {
   // Checked once per packet: the checksums are the costly part.
   const auto seg = runnable(p);
   if (seg && tryAppend(p, *seg)) return true;
+  if (!seg && thin_acks_ && replaceSupersededAck(p)) return true;
   if (p.size() > kMaxIpPacket || used_ + kVnetHeaderSize + p.size() > arena_.size()) return false;
   Slot s;
   s.offset = used_;

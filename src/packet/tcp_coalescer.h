@@ -12,7 +12,10 @@
 // kernel's segmentation gives back: same addresses, ports, ack, window and
 // options, IP id one higher, sequence number contiguous, both checksums
 // valid, DF set, only ACK (PSH ends the run), equal sizes (a shorter one ends
-// the run). So coalescing never changes what reaches the destination.
+// the run). So coalescing never changes what reaches the destination. The
+// one exception is asked for separately: with thinAcks(true) a plain
+// cumulative ACK replaces the one queued right before it when it supersedes
+// it (ack_thinning.h), as a receiver's GRO would have merged them.
 #pragma once
 
 #include <cstddef>
@@ -42,6 +45,12 @@ class TcpCoalescer {
   // GSO packets written so far, and the segments they carried.
   [[nodiscard]] std::uint64_t runs() const { return runs_; }
   [[nodiscard]] std::uint64_t runSegments() const { return run_segments_; }
+  // ACK thinning (ack_thinning.h): a pure ACK replaces the one queued right
+  // before it when it supersedes it. Off unless asked for.
+  void thinAcks(bool on) { thin_acks_ = on; }
+  [[nodiscard]] std::uint64_t acksThinned() const { return acks_thinned_; }
+  // Packets taken by add(), superseded ACKs included.
+  [[nodiscard]] std::uint64_t packets() const { return packets_; }
 
  private:
   struct Slot {
@@ -58,12 +67,17 @@ class TcpCoalescer {
   struct Segment;  // what runnable() learnt about a packet
   static std::optional<Segment> runnable(std::span<const std::byte> packet);
   bool tryAppend(std::span<const std::byte> packet, const Segment& seg);
+  bool place(std::span<const std::byte> packet);
+  bool replaceSupersededAck(std::span<const std::byte> packet);
   void finish(Slot& s);
   RawBuffer arena_;
   std::size_t used_ = 0;
   std::vector<Slot> slots_;
   std::uint64_t runs_ = 0;
   std::uint64_t run_segments_ = 0;
+  std::uint64_t acks_thinned_ = 0;
+  std::uint64_t packets_ = 0;
+  bool thin_acks_ = false;
 };
 
 }  // namespace bulwark::packet

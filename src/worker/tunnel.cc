@@ -51,6 +51,7 @@ Tunnel::Tunnel(std::string peer, const ipc::WorkerInit& init, TlsStream& tls, Gr
   fcntl(granted_.tun.get(), F_SETFL, flags | O_NONBLOCK);
   last_rx_ = last_data_ = last_report_ = last_dtls_rx_ = Clock::now();
   tls_.coalesceWrites();
+  to_tun_.thinAcks(init.ack_thinning);
   if (granted_.dtls_offered) {
     // The PSK comes from the TLS connection that carried this CONNECT.
     auto psk = tls::exportDtlsPsk(tls_.ssl());
@@ -401,6 +402,10 @@ void Tunnel::finish(ipc::CloseReason reason, std::uint8_t frame_to_client) {
                  peer_, super_packets_, super_segments_, to_tun_.runs(), to_tun_.runSegments());
   spdlog::info("{}: rx coalescing: {} of {} wake-ups held for bulk from the client", peer_,
                moderation_.holds(), moderation_.wakeUps());
+  spdlog::info(
+      "{}: ack thinning: {} of {} packets from the client were ACKs superseded in the "
+      "same wake-up",
+      peer_, to_tun_.acksThinned(), to_tun_.packets());
   if (dropped_tun_ > 0)
     spdlog::info("{}: {} packets dropped at a full TUN queue", peer_, dropped_tun_);
   if (dropped_spoofed_ > 0)

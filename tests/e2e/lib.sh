@@ -267,3 +267,52 @@ audited_session() {
   wait_until 10 process_gone "$CLIENT_PID" || fail "client still up"
   wait_until 10 grep -q '"event":"tunnel.end"' "$WORK/audit.jsonl" || fail "no tunnel.end record"
 }
+
+# download: 64 MiB over TCP from the gateway's side to the client on tun0,
+# which sends nothing but ACKs (iperf3 -R would also send its results
+# upstream); fails unless exactly 64 MiB arrive.
+download() {
+  local ip
+  ip=$(tunnel_ip tun0)
+  in_client python3 -c '
+import socket, sys
+s = socket.create_server((sys.argv[1], 5202))
+print("listening", flush=True)
+c, _ = s.accept()
+n = 0
+while data := c.recv(1 << 16):
+    n += len(data)
+sys.exit(0 if n == 64 << 20 else 1)
+' "$ip" >"$WORK/sink.out" &
+  local sink=$!
+  PIDS+=($sink)
+  wait_until 10 grep -q listening "$WORK/sink.out" || fail "download sink did not start"
+  in_server python3 -c '
+import socket, sys
+c = socket.create_connection((sys.argv[1], 5202))
+c.sendall(bytes(64 << 20))
+c.close()
+' "$ip" || fail "download failed"
+  wait "$sink" || fail "the client did not receive 64 MiB"
+}
+
+# end_tunnel_log PATTERN: disconnects the client ($CLIENT_PID), waits for its
+# worker to log one more line matching PATTERN as the tunnel ends, and sets
+# END_LINE to the newest such line.
+end_tunnel_log() {
+  local before
+  before=$(grep -c "$1" "$WORK/server.log" || true)
+  kill -INT "$CLIENT_PID"
+  wait_until 10 process_gone "$CLIENT_PID" || fail "client did not exit"
+  wait_until 10 log_lines_at_least $((before + 1)) "$1" || fail "the worker logged no \"$1\" line"
+  END_LINE=$(grep "$1" "$WORK/server.log" | tail -1)
+}
+
+# reload_live KEY: `bulwarkctl reload` must apply the edited live KEY, and
+# the new zygote (the second since start) must be ready for new tunnels.
+reload_live() {
+  local out
+  out=$("${CTL[@]}" reload) || fail "reload refused: $out"
+  [[ $out == *"$1"* ]] || fail "unexpected reload output: $out"
+  wait_until 10 log_lines_at_least 2 "zygote: ready" || fail "no new zygote after the reload"
+}

@@ -18,43 +18,11 @@ iperf() {
   wait_until 10 iperf_listening || fail "iperf3 server did not start"
   in_client iperf3 -c "$GATEWAY_TUN_IP" -t 2 $1 >>"$WORK/iperf.log" 2>&1 || fail "iperf3 $1 failed"
 }
-# download: 64 MiB over TCP from the gateway's side to the client, which sends
-# nothing but ACKs (iperf3 -R would also send its results upstream).
-download() {
-  local ip
-  ip=$(tunnel_ip tun0)
-  in_client python3 -c '
-import socket, sys
-s = socket.create_server((sys.argv[1], 5202))
-print("listening", flush=True)
-c, _ = s.accept()
-n = 0
-while data := c.recv(1 << 16):
-    n += len(data)
-sys.exit(0 if n == 64 << 20 else 1)
-' "$ip" >"$WORK/sink.out" &
-  local sink=$!
-  PIDS+=($sink)
-  wait_until 10 grep -q listening "$WORK/sink.out" || fail "download sink did not start"
-  in_server python3 -c '
-import socket, sys
-c = socket.create_connection((sys.argv[1], 5202))
-c.sendall(bytes(64 << 20))
-c.close()
-' "$ip" || fail "download failed"
-  wait "$sink" || fail "the client did not receive 64 MiB"
-}
 # end_tunnel: disconnects the client; sets held and wakeups from its worker's last line.
 end_tunnel() {
-  local before
-  before=$(grep -c "rx coalescing: " "$WORK/server.log" || true)
-  kill -INT "$CLIENT_PID"
-  wait_until 10 process_gone "$CLIENT_PID" || fail "client did not exit"
-  wait_until 10 log_lines_at_least $((before + 1)) "rx coalescing: " ||
-    fail "the worker logged no rx coalescing counts"
-  read -r held wakeups < <(sed -n \
-    's/.*rx coalescing: \([0-9]*\) of \([0-9]*\) wake-ups held.*/\1 \2/p' "$WORK/server.log" | tail -1)
-  [[ -n ${wakeups:-} ]] || fail "unreadable rx coalescing line"
+  end_tunnel_log "rx coalescing: "
+  read -r held wakeups < <(sed -n 's/.*rx coalescing: \([0-9]*\) of \([0-9]*\) wake-ups held.*/\1 \2/p' <<<"$END_LINE")
+  [[ -n ${wakeups:-} ]] || fail "unreadable rx coalescing line: $END_LINE"
   log "held $held of $wakeups wake-ups"
 }
 
@@ -74,9 +42,7 @@ end_tunnel
 
 log "reload with rx_coalesce_us = 0: an upload is not held"
 sed -i 's/^rx_coalesce_us = 1000$/rx_coalesce_us = 0/' "$CONFIG"
-out=$("${CTL[@]}" reload) || fail "reload refused: $out"
-[[ $out == *"network.rx_coalesce_us"* ]] || fail "unexpected reload output: $out"
-wait_until 10 log_lines_at_least 2 "zygote: ready" || fail "no new zygote after the reload"
+reload_live network.rx_coalesce_us
 start_client alice alicepass tun0
 iperf ""
 end_tunnel

@@ -39,6 +39,7 @@ TEST(Config, MinimalConfigGetsDefaultsAndTheGatewayIsTheFirstHost) {
   EXPECT_EQ(c->network.gatewayAddress(), 0xC0A86301u);
   EXPECT_EQ(c->network.mtu, 0u);  // "auto"
   EXPECT_EQ(c->network.rx_coalesce_us, 100u);
+  EXPECT_TRUE(c->network.ack_thinning);
   EXPECT_EQ(c->timeouts.dpd, 90u);
 }
 
@@ -66,6 +67,16 @@ TEST(Config, RxCoalesceIsMicrosecondsUpToOneMillisecondAndZeroTurnsItOff) {
             "b.toml:6: network.rx_coalesce_us: must be between 0 and 1000, got -1");
   EXPECT_TRUE(errorOf(std::string(kMinimal) + "rx_coalesce_us = \"100us\"\n")
                   .starts_with("b.toml:6: network.rx_coalesce_us: "));
+}
+
+TEST(Config, AckThinningIsABoolean) {
+  auto off = parseConfig(std::string(kMinimal) + "ack_thinning = false\n", "b.toml");
+  ASSERT_TRUE(off) << off.error().message;
+  EXPECT_FALSE(off->network.ack_thinning);
+  EXPECT_TRUE(errorOf(std::string(kMinimal) + "ack_thinning = \"no\"\n")
+                  .starts_with("b.toml:6: network.ack_thinning: "));
+  EXPECT_TRUE(errorOf(std::string(kMinimal) + "ack_thinning = 0\n")
+                  .starts_with("b.toml:6: network.ack_thinning: "));
 }
 
 TEST(Config, ErrorsNameFileAndLine) {

@@ -30,8 +30,11 @@ TEST(IpcCodec, RoundTripsEveryMessage) {
   init.split_include = {"10.0.0.0/255.0.0.0"};
   init.netmask = "255.255.255.0";
   init.rx_coalesce_us = 250;
+  init.ack_thinning = false;
   auto i2 = roundTrip(init);
   EXPECT_EQ(i2.rx_coalesce_us, 250u);
+  EXPECT_FALSE(i2.ack_thinning);
+  EXPECT_TRUE(roundTrip(WorkerInit{}).ack_thinning);
   EXPECT_EQ(i2.dns, init.dns);
   EXPECT_EQ(i2.split_include, init.split_include);
   EXPECT_EQ(i2.cert_chain_pem, "PEM");

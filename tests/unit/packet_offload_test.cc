@@ -12,6 +12,7 @@
 #include <random>
 #include <vector>
 
+#include "packet/ack_thinning.h"
 #include "packet/checksum.h"
 #include "packet/gso_splitter.h"
 #include "packet/ipv4_tcp.h"
@@ -1007,6 +1008,217 @@ TEST(TcpCoalescer, WhatGoesInComesBackOutOfTheSplitter) {
   }
   EXPECT_GT(merged_writes, 300u);  // the property was exercised on real merges
   EXPECT_GT(total_in, 10000u);
+}
+
+// ---- ACK thinning -----------------------------------------------------------
+
+namespace thinning {
+
+// Timestamps as Linux sends them on every segment: NOP, NOP, kind 8, len 10.
+Bytes timestamps(std::uint32_t tsval, std::uint32_t tsecr) {
+  Bytes o{std::byte{1}, std::byte{1}, std::byte{8}, std::byte{10}};
+  o.resize(12);
+  put32(o, 4, tsval);
+  put32(o, 8, tsecr);
+  return o;
+}
+
+// A pure ACK of the download flow that acks `ack`, sent `n`th.
+Bytes ack(std::uint32_t ack, unsigned n, std::uint16_t window = 1024) {
+  Tcp t;
+  t.ack = ack;
+  t.id = static_cast<std::uint16_t>(200 + n);
+  t.window = window;
+  t.tcp_options = timestamps(5000 + n, 9000 + n);
+  return build(t);
+}
+
+std::vector<Bytes> thinned(const std::vector<Bytes>& in, std::uint64_t* count = nullptr) {
+  TcpCoalescer c;
+  c.thinAcks(true);
+  auto writes = coalesce(c, in);
+  if (count) *count = c.acksThinned();
+  std::vector<Bytes> packets;
+  for (const auto& w : writes) {
+    EXPECT_TRUE(isPlain(w));
+    packets.push_back(packetOf(w));
+  }
+  return packets;
+}
+
+}  // namespace thinning
+
+TEST(AckThinning, ALaterCumulativeAckSupersedesTheOneBefore) {
+  using namespace thinning;
+  auto a = ack(77000, 0), b = ack(79896, 1, 2048);
+  EXPECT_TRUE(supersedesAck(a, b));
+  EXPECT_FALSE(supersedesAck(b, a));  // never backwards
+  EXPECT_FALSE(supersedesAck(a, a));  // a duplicate ACK is never dropped
+  // Without timestamps too; the window may grow or shrink.
+  Tcp t;
+  auto plain = build(t);
+  t.ack += 1;
+  t.window = 10;
+  EXPECT_TRUE(supersedesAck(plain, build(t)));
+  // Across the sequence-number wrap.
+  EXPECT_TRUE(supersedesAck(ack(0xfffff000u, 0), ack(0x10, 1)));
+  EXPECT_FALSE(supersedesAck(ack(0x10, 0), ack(0x90000010u, 1)));
+}
+
+TEST(AckThinning, OnlyPlainAcksOfTheSameFlowQualify) {
+  using namespace thinning;
+  auto a = ack(77000, 0);
+  auto variant = [&](auto change) {
+    Tcp t;
+    t.ack = 78000;
+    t.id = 201;
+    t.tcp_options = timestamps(5001, 9001);
+    change(t);
+    return build(t);
+  };
+  EXPECT_TRUE(supersedesAck(a, variant([](Tcp&) {})));
+  EXPECT_FALSE(supersedesAck(a, variant([](Tcp& t) { t.sport = 40001; })));
+  EXPECT_FALSE(supersedesAck(a, variant([](Tcp& t) { t.dport = 80; })));
+  EXPECT_FALSE(supersedesAck(a, variant([](Tcp& t) { t.dst[3] = 10; })));
+  EXPECT_FALSE(supersedesAck(a, variant([](Tcp& t) { t.seq += 1; })));
+  EXPECT_FALSE(supersedesAck(a, variant([](Tcp& t) { t.ttl = 63; })));
+  EXPECT_FALSE(supersedesAck(a, variant([](Tcp& t) { t.tos = 1; })));
+  EXPECT_FALSE(supersedesAck(a, variant([](Tcp& t) { t.flags |= tcp::kPsh; })));
+  EXPECT_FALSE(supersedesAck(a, variant([](Tcp& t) { t.flags |= tcp::kEce; })));
+  EXPECT_FALSE(supersedesAck(a, variant([](Tcp& t) { t.flags |= tcp::kFin; })));
+  EXPECT_FALSE(supersedesAck(a, variant([](Tcp& t) { t.flags = tcp::kAck | tcp::kRst; })));
+  EXPECT_FALSE(supersedesAck(a, variant([](Tcp& t) { t.payload = fill(1, 0); })));
+  // SACK blocks (kind 5) carry loss information: never thinned.
+  EXPECT_FALSE(supersedesAck(a, variant([](Tcp& t) {
+                               t.tcp_options = Bytes(12);
+                               put8(t.tcp_options, 0, 1);
+                               put8(t.tcp_options, 1, 1);
+                               put8(t.tcp_options, 2, 5);
+                               put8(t.tcp_options, 3, 10);
+                             })));
+  // Different header sizes, or IP options that differ.
+  EXPECT_FALSE(supersedesAck(a, variant([](Tcp& t) { t.tcp_options.clear(); })));
+  Tcp with_ip_option;
+  with_ip_option.ip_options = Bytes(4, std::byte{1});
+  with_ip_option.ack = 1;
+  auto o1 = build(with_ip_option);
+  with_ip_option.ack = 2;
+  EXPECT_TRUE(supersedesAck(o1, build(with_ip_option)));
+  with_ip_option.ip_options[3] = std::byte{0};
+  EXPECT_FALSE(supersedesAck(o1, build(with_ip_option)));
+  // The earlier packet must be a pure ACK too.
+  EXPECT_FALSE(supersedesAck(variant([](Tcp& t) {
+                               t.ack = 1;
+                               t.flags |= tcp::kPsh;
+                             }),
+                             variant([](Tcp&) {})));
+}
+
+TEST(AckThinning, ALaterAckWithABadChecksumSupersedesNothing) {
+  using namespace thinning;
+  auto a = ack(77000, 0);
+  auto b = ack(78000, 1);
+  put8(b, 37, get8(b, 37) ^ 1);  // TCP checksum
+  EXPECT_FALSE(supersedesAck(a, b));
+  auto c = ack(78000, 1);
+  put8(c, 11, get8(c, 11) ^ 1);  // IP checksum
+  EXPECT_FALSE(supersedesAck(a, c));
+  auto d = ack(78000, 1);
+  put16(d, 2, get16(d, 2) + 1);  // IP total length
+  fixChecksums(d, 16);
+  EXPECT_FALSE(supersedesAck(a, d));
+}
+
+TEST(AckThinning, MalformedOptionsAndShortPacketsAreRefused) {
+  using namespace thinning;
+  auto a = ack(77000, 0);
+  auto bad_length = [&](unsigned kind, unsigned len) {
+    Tcp t;
+    t.ack = 78000;
+    t.tcp_options = Bytes(12);
+    put8(t.tcp_options, 0, kind);
+    put8(t.tcp_options, 1, len);
+    return build(t);
+  };
+  EXPECT_FALSE(supersedesAck(a, bad_length(8, 12)));
+  EXPECT_FALSE(supersedesAck(a, bad_length(8, 0)));
+  EXPECT_FALSE(supersedesAck(a, bad_length(2, 4)));  // MSS
+  Tcp t;
+  t.ack = 78000;
+  t.tcp_options = Bytes(12);
+  put8(t.tcp_options, 0, 1);
+  put8(t.tcp_options, 1, 1);
+  put8(t.tcp_options, 2, 1);
+  put8(t.tcp_options, 3, 8);  // a timestamp that runs past the header
+  put8(t.tcp_options, 4, 10);
+  EXPECT_FALSE(supersedesAck(a, build(t)));
+  for (std::size_t n = 0; n < a.size(); ++n) {
+    auto b = ack(78000, 1);
+    EXPECT_FALSE(supersedesAck(std::span<const std::byte>(a).first(n),
+                               std::span<const std::byte>(b).first(n)))
+        << n;
+  }
+}
+
+TEST(AckThinning, TheCoalescerKeepsTheLastOfARunOfAcks) {
+  using namespace thinning;
+  std::uint64_t count = 0;
+  auto out = thinned({ack(1000, 0), ack(2000, 1), ack(3000, 2), ack(4000, 3)}, &count);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0], ack(4000, 3));
+  EXPECT_EQ(count, 3u);
+  TcpCoalescer c;
+  c.thinAcks(true);
+  coalesce(c, {ack(1000, 0), ack(2000, 1), buildIcmpEcho(1)});
+  EXPECT_EQ(c.packets(), 3u);  // superseded ones included
+  EXPECT_EQ(c.acksThinned(), 1u);
+}
+
+TEST(AckThinning, DuplicateAcksAndAcksAcrossOtherPacketsAllStay) {
+  using namespace thinning;
+  // Three duplicate ACKs trigger a fast retransmit: every one reaches TCP.
+  std::vector<Bytes> dups{ack(5000, 0), ack(5000, 1), ack(5000, 2), ack(5000, 3)};
+  EXPECT_EQ(thinned(dups), dups);
+  // An ACK is only ever replaced by the packet right after it.
+  auto udp = buildUdp(4500, 4500, fill(30, 1));
+  std::vector<Bytes> mixed{ack(1000, 0), udp, ack(2000, 1)};
+  EXPECT_EQ(thinned(mixed), mixed);
+  Tcp other;
+  other.sport = 40001;
+  other.tcp_options = timestamps(1, 1);
+  std::vector<Bytes> flows{ack(1000, 0), build(other), ack(2000, 1)};
+  EXPECT_EQ(thinned(flows), flows);
+  // Data that carries an ACK is never replaced, nor does it replace.
+  Tcp data;
+  data.ack = 1500;
+  data.tcp_options = timestamps(1, 1);
+  data.payload = fill(100, 3);
+  std::vector<Bytes> with_data{ack(1000, 0), build(data), ack(2000, 1)};
+  EXPECT_EQ(thinned(with_data), with_data);
+}
+
+TEST(AckThinning, NothingIsThinnedUnlessAskedFor) {
+  using namespace thinning;
+  std::vector<Bytes> in{ack(1000, 0), ack(2000, 1)};
+  TcpCoalescer c;
+  auto writes = coalesce(c, in);
+  ASSERT_EQ(writes.size(), 2u);
+  EXPECT_EQ(c.acksThinned(), 0u);
+}
+
+TEST(AckThinning, AFlushEndsTheChanceToBeReplaced) {
+  using namespace thinning;
+  TcpCoalescer c;
+  c.thinAcks(true);
+  std::vector<Bytes> writes;
+  auto emit = [&](std::span<const std::byte> w) { writes.emplace_back(w.begin(), w.end()); };
+  ASSERT_TRUE(c.add(ack(1000, 0)));
+  c.flush(emit);  // the end of a wake-up: that ACK has gone to the kernel
+  ASSERT_TRUE(c.add(ack(2000, 1)));
+  c.flush(emit);
+  ASSERT_EQ(writes.size(), 2u);
+  EXPECT_EQ(packetOf(writes[0]), ack(1000, 0));
+  EXPECT_EQ(packetOf(writes[1]), ack(2000, 1));
 }
 
 }  // namespace
