@@ -38,11 +38,6 @@ std::span<std::byte> outBuffer() {
   return out;
 }
 
-bool checksumsValid(std::span<const std::byte> p, const pk::TcpView& v) {
-  return pk::foldSum(pk::sumBytes(p.first(v.ip_header))) == 0xffff &&
-         pk::foldSum(pk::tcpSum(p, v.ip_header)) == 0xffff;
-}
-
 void splitRead(std::span<const std::uint8_t> in) {
   Bytes read(in.size());
   if (!in.empty()) std::memcpy(read.data(), in.data(), in.size());
@@ -74,7 +69,7 @@ void splitRead(std::span<const std::uint8_t> in) {
       auto v = pk::viewTcp(seg);
       if (!v || v->headers() != super->headers() || n - v->headers() > h->gso_size ||
           n - v->headers() == 0 || pk::load16(&seg[pk::ip::kTotalLength]) != n ||
-          !checksumsValid(seg, *v))
+          !pk::checksumsValid(seg, *v))
         std::abort();
       const std::byte* th = &seg[v->ip_header];
       const std::byte* super_th = &packet[super->ip_header];

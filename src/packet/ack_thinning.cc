@@ -10,7 +10,6 @@
 namespace bulwark::packet {
 namespace {
 
-constexpr std::size_t kAck = 8;  // offset of the ack number in the TCP header
 constexpr std::uint8_t kOptEnd = 0, kOptNop = 1, kOptTimestamp = 8;
 constexpr std::uint8_t kTimestampLength = 10;
 
@@ -41,14 +40,9 @@ std::optional<TcpView> pureAck(std::span<const std::byte> p) {
   if ((load16(&p[ip::kFragment]) & (ip::kMoreFragments | ip::kOffsetMask)) != 0) return {};
   const std::byte* th = &p[v->ip_header];
   if (std::to_integer<std::uint8_t>(th[tcp::kFlags]) != tcp::kAck) return {};
-  if (load16(th + 18) != 0) return {};  // urgent pointer
+  if (load16(th + tcp::kUrgentPointer) != 0) return {};
   if (!onlyTimestampOptions(p.subspan(v->ip_header + 20, v->tcp_header - 20))) return {};
   return v;
-}
-
-bool checksumsValid(std::span<const std::byte> p, const TcpView& v) {
-  return foldSum(sumBytes(p.first(v.ip_header))) == 0xffff &&
-         foldSum(tcpSum(p, v.ip_header)) == 0xffff;
 }
 
 }  // namespace
@@ -66,9 +60,10 @@ bool supersedesAck(std::span<const std::byte> earlier, std::span<const std::byte
   // sequence number; data offset and flags. Window, checksums and option
   // values (timestamps) may differ.
   if (!same(0, ip::kId) || !same(ip::kFragment, ip::kChecksum) || !same(ip::kSource, t) ||
-      !same(t, t + kAck) || !same(t + tcp::kDataOffset, t + tcp::kFlags + 1))
+      !same(t, t + tcp::kAckNumber) || !same(t + tcp::kDataOffset, t + tcp::kFlags + 1))
     return false;
-  auto forward = static_cast<std::int32_t>(load32(&later[t + kAck]) - load32(&earlier[t + kAck]));
+  auto forward = static_cast<std::int32_t>(load32(&later[t + tcp::kAckNumber]) -
+                                           load32(&earlier[t + tcp::kAckNumber]));
   return forward > 0 && checksumsValid(later, *b);
 }
 

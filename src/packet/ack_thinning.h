@@ -3,8 +3,9 @@
 // earlier one said (a higher ack number, the current window, newer
 // timestamps), so only the later one needs to reach the gateway's TCP. This
 // is what a receiver with GRO produces anyway (stretch ACKs) and what
-// queue managers' ACK filters do; it halves or better the TUN writes of a
-// download, each of which runs the sender's whole ACK processing.
+// queue managers' ACK filters do. It saves TUN writes during a download,
+// each of which runs the sender's whole ACK processing (measured: most of
+// the client's packets over TLS, about a third over DTLS; dataplane.md).
 //
 // Only the plainest ACKs qualify, so nothing a TCP relies on is lost:
 // flags exactly ACK (no ECE/CWR/PSH/URG), no payload, no options but NOP and

@@ -31,4 +31,9 @@ std::uint32_t tcpSum(std::span<const std::byte> packet, std::size_t ip_header) {
   return sumBytes(segment, sum);
 }
 
+bool checksumsValid(std::span<const std::byte> packet, const TcpView& view) {
+  return foldSum(sumBytes(packet.first(view.ip_header))) == 0xffff &&
+         foldSum(tcpSum(packet, view.ip_header)) == 0xffff;
+}
+
 }  // namespace bulwark::packet

@@ -26,9 +26,11 @@ inline constexpr std::uint8_t kTcp = 6;
 
 namespace tcp {
 inline constexpr std::size_t kSeq = 4;
+inline constexpr std::size_t kAckNumber = 8;
 inline constexpr std::size_t kDataOffset = 12;
 inline constexpr std::size_t kFlags = 13;
 inline constexpr std::size_t kChecksum = 16;
+inline constexpr std::size_t kUrgentPointer = 18;
 inline constexpr std::uint8_t kFin = 0x01, kSyn = 0x02, kRst = 0x04, kPsh = 0x08, kAck = 0x10,
                               kUrg = 0x20, kEce = 0x40, kCwr = 0x80;
 }  // namespace tcp
@@ -51,5 +53,8 @@ void fillIpChecksum(std::span<std::byte> packet, std::size_t ip_header);
 // The TCP checksum over packet[ip_header..] with the IPv4 pseudo-header;
 // the checksum field must already hold what should be summed (0 to compute).
 std::uint32_t tcpSum(std::span<const std::byte> packet, std::size_t ip_header);
+
+// True if the packet's IPv4 header and TCP checksums both verify.
+bool checksumsValid(std::span<const std::byte> packet, const TcpView& view);
 
 }  // namespace bulwark::packet

@@ -34,8 +34,7 @@ std::optional<TcpCoalescer::Segment> TcpCoalescer::runnable(std::span<const std:
   Segment s{*view, p.size() - view->headers(), load32(&p[view->ip_header + tcp::kSeq]),
             load16(&p[ip::kId]), std::to_integer<std::uint8_t>(p[view->ip_header + tcp::kFlags])};
   if (s.payload == 0 || (s.flags & ~tcp::kPsh) != tcp::kAck) return std::nullopt;
-  if (foldSum(sumBytes(p.first(view->ip_header))) != 0xffff) return std::nullopt;
-  if (foldSum(tcpSum(p, view->ip_header)) != 0xffff) return std::nullopt;
+  if (!checksumsValid(p, *view)) return std::nullopt;
   // 0xffff is a valid form of a checksum of 0, but segmentation writes 0.
   if (load16(&p[ip::kChecksum]) == 0xffff || load16(&p[view->ip_header + tcp::kChecksum]) == 0xffff)
     return std::nullopt;
