@@ -33,6 +33,15 @@
 namespace bulwark::mainproc {
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
+// The sooner of two epoll timeouts in ms, where -1 means none.
+int soonest(int a, int b) {
+  if (a < 0) return b;
+  if (b < 0) return a;
+  return std::min(a, b);
+}
+
 std::string readWholeFile(const std::string& path) {
   std::ifstream in(path);
   std::stringstream ss;
@@ -245,11 +254,12 @@ void Gateway::run() {
                  {"config", config_path_},
                  {"mitigation_version", std::to_string(policy_.active().version)}});
   while (running_) {
-    // The audit trail has the only timers here (a pending fdatasync, the
-    // syslog shipper); without them main sleeps until something happens (an
-    // idle gateway costs no CPU).
-    loop_.runOnce(audit_.msUntilTick());
+    // The only timers here: the audit trail's (a pending fdatasync, the
+    // syslog shipper) and a zygote restart after a zygote died; without them
+    // main sleeps until something happens (an idle gateway costs no CPU).
+    loop_.runOnce(soonest(audit_.msUntilTick(), launcher_->msUntilTick(Clock::now())));
     audit_.tick();
+    launcher_->tick(Clock::now());
   }
   audit_.record("gateway.stop", {{"tunnels", std::to_string(sessions_.size())}});
   for (auto& [_, w] : workers_)

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
 
 #include "common/log.h"
@@ -12,10 +13,6 @@
 
 namespace bulwark::mainproc {
 namespace {
-
-// A zygote that keeps dying (say, its sandbox cannot be set up) is restarted
-// at most this often; connections in between are served by exec.
-constexpr auto kRestartInterval = std::chrono::seconds(1);
 
 std::vector<std::string> identityArgs(const LaunchOptions& o) {
   std::vector<std::string> args = {"--uid",  std::to_string(o.uid), "--gid", std::to_string(o.gid),
@@ -42,6 +39,7 @@ Result<void> WorkerLauncher::startZygote() {
   if (!pid) return fail(pid.error());
   zygote_pid_ = *pid;
   ++zygotes_started_;
+  restart_pending_ = false;
   zygote_ = ipc::Channel(std::move(pair->first), ipc::kMainZygoteCap, ipc::SpawnWorker::kFds);
   forks_ = 0;
   // Queued in the socket until the zygote reads it, like every SpawnWorker.
@@ -118,7 +116,21 @@ bool WorkerLauncher::zygoteExited(pid_t pid, int status) {
                 status);
   zygote_.close();
   zygote_pid_ = -1;
+  restart_pending_ = opt_.mode == WorkerLaunch::kFork;
   return true;
+}
+
+int WorkerLauncher::msUntilTick(std::chrono::steady_clock::time_point now) const {
+  if (!restart_pending_) return -1;
+  auto left = std::chrono::ceil<std::chrono::milliseconds>(last_start_ + kRestartInterval - now);
+  return static_cast<int>(std::max<long long>(0, left.count()));
+}
+
+void WorkerLauncher::tick(std::chrono::steady_clock::time_point now) {
+  if (!restart_pending_ || zygote_.valid() || now - last_start_ < kRestartInterval) return;
+  // A failed start stays pending and is tried again one interval later.
+  if (auto r = startZygote(); !r)
+    spdlog::error("worker zygote: {}; workers are exec'd until it starts", r.error().message);
 }
 
 nlohmann::json WorkerLauncher::status() const {

@@ -44,14 +44,22 @@ struct LaunchOptions {
 class WorkerLauncher {
  public:
   static constexpr unsigned kForksPerZygote = 1000;
+  // A zygote that keeps dying (say, its sandbox cannot be set up) is
+  // restarted at most this often; connections in between are served by exec.
+  static constexpr auto kRestartInterval = std::chrono::seconds(1);
 
   explicit WorkerLauncher(LaunchOptions options) : opt_(std::move(options)) {}
   // Starts the zygote ahead of the first connection (fork mode only).
   void prepare();
   // The worker's pid when known now (exec), 0 when it will announce itself.
   Result<pid_t> launch(int client, int to_main, int to_authd, const std::string& peer);
-  // main reaped `pid`: true if it was a zygote (current or retired).
+  // main reaped `pid`: true if it was a zygote (current or retired). A
+  // current zygote that died is restarted by tick(), at most once per
+  // kRestartInterval.
   bool zygoteExited(pid_t pid, int status);
+  // For main's loop: ms until tick() has a zygote to restart, -1 for none.
+  [[nodiscard]] int msUntilTick(std::chrono::steady_clock::time_point now) const;
+  void tick(std::chrono::steady_clock::time_point now);
   // The next worker comes from a new zygote; the current one exits once its
   // channel closes.
   void renew(const std::string& why);
@@ -74,6 +82,7 @@ class WorkerLauncher {
   unsigned zygotes_started_ = 0;
   std::uint64_t exec_fallbacks_ = 0;  // connections exec'd in fork mode
   std::set<pid_t> retired_;
+  bool restart_pending_ = false;  // the zygote died; tick() starts the next
   std::chrono::steady_clock::time_point last_start_{};
   std::chrono::steady_clock::time_point last_fallback_log_{};
 };

@@ -36,7 +36,9 @@ set -e
 [[ $in_zygote -eq 1 ]] || fail "private key bytes found in the zygote's memory (rc $in_zygote)"
 
 # The zygote shows in `bulwarkctl status`. Killed, it takes no tunnel with
-# it, the next client is served, and a new zygote starts.
+# it, the next client is served (by an exec'd worker if it comes within the
+# restart interval), and a new zygote starts by itself within about a second
+# (main's timer, not the next connection, restarts it).
 status=$("${CTL[@]}" status --json)
 python3 -c '
 import json, sys
