@@ -49,7 +49,7 @@ Tunnel::Tunnel(std::string peer, const ipc::WorkerInit& init, TlsStream& tls, Gr
   inet_pton(AF_INET, granted_.info.client_address.c_str(), &client_addr_);
   int flags = fcntl(granted_.tun.get(), F_GETFL);
   fcntl(granted_.tun.get(), F_SETFL, flags | O_NONBLOCK);
-  last_rx_ = last_data_ = last_report_ = last_dtls_rx_ = Clock::now();
+  last_rx_ = last_data_ = last_report_ = last_dtls_rx_ = woke_at_ = Clock::now();
   tls_.coalesceWrites();
   to_tun_.thinAcks(init.ack_thinning);
   if (granted_.dtls_offered) {
@@ -71,7 +71,8 @@ int Tunnel::run() {
                      {dtls_pending_ ? dtls_pending_->fd() : -1, POLLIN, 0}};
     int n = tls_.pending() ? 0 : ::poll(fds, 5, tun_backlog ? 0 : pollTimeoutMs(Clock::now()));
     if (n < 0 && errno != EINTR) break;
-    moderation_.woke(Clock::now());
+    woke_at_ = Clock::now();
+    moderation_.woke(woke_at_);
     if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) || tls_.pending() ||
         (read_wants_write_ && (fds[0].revents & POLLOUT))) {
       if (!pumpTls()) break;
@@ -122,7 +123,7 @@ void Tunnel::pumpDtls(std::unique_ptr<tls::DtlsServer>& flow, bool pending) {
 
 void Tunnel::onDtlsRecord(std::span<const std::byte> record) {
   if (record.empty()) return;
-  last_dtls_rx_ = last_rx_ = Clock::now();
+  last_dtls_rx_ = last_rx_ = woke_at_;
   auto type = static_cast<cstp::FrameType>(std::to_integer<std::uint8_t>(record[0]));
   auto payload = record.subspan(1);
   if (type == cstp::FrameType::kData) {
@@ -155,7 +156,7 @@ bool Tunnel::pumpTls() {
       return false;
     }
     rx_len_ += got;
-    last_rx_ = Clock::now();
+    last_rx_ = woke_at_;
     if (!handleFrames()) return false;
   }
 }
@@ -221,7 +222,7 @@ bool Tunnel::writeToTun(std::span<const std::byte> packet) {
     return false;
   }
   stats_.bytes_in += packet.size();
-  last_data_ = Clock::now();
+  last_data_ = woke_at_;
   if (!to_tun_.add(packet)) {
     flushTun();
     if (!to_tun_.add(packet)) ++dropped_tun_;  // larger than any IP packet
@@ -262,7 +263,7 @@ bool Tunnel::pumpTun() {
     std::size_t len = split_.next(out);
     if (len == 0) continue;
     stats_.bytes_out += len;
-    last_data_ = Clock::now();
+    last_data_ = woke_at_;
     if (!sendPacket(len)) {
       ok = false;
       break;

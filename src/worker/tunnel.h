@@ -92,6 +92,10 @@ class Tunnel {
   std::uint64_t dropped_spoofed_ = 0;
   std::uint64_t dropped_tun_ = 0;
   Clock::time_point last_rx_;
+  // When poll returned: the per-packet paths stamp last_rx_ and last_data_
+  // with it instead of reading the clock per packet (those deadlines are in
+  // seconds; a wake-up lasts microseconds).
+  Clock::time_point woke_at_;
   Clock::time_point last_data_;
   Clock::time_point last_report_;
   ipc::CloseReason close_reason_ = ipc::CloseReason::kConnectionLost;
