@@ -7,6 +7,11 @@
 #   bench/compare.sh                       # DTLS + TLS-only throughput, setup, 50 clients, memory
 #   TESTS=tls,setup RUNS=3 bench/compare.sh
 #   VPN_BENCH=/path/to/vpn-bench.sh bench/compare.sh
+#   TCP_CC=cubic bench/compare.sh          # tunnelled TCP under this congestion control
+# The tunnelled iperf3 flows use the machine's default TCP congestion control
+# (the namespaces inherit it); the table header names it. With BBR the DTLS
+# server->client figures depend on loss at the client's UDP socket (README).
+# TCP_CC sets net.ipv4.tcp_congestion_control for the run and restores it.
 # Results: $OUT_DIR (default /tmp/bulwark-bench)/{ocserv,bulwark}-N.json.
 # Both servers run PSK-NEGOTIATE DTLS (openconnect's default) and, in `tls`,
 # TLS only (openconnect --no-dtls).
@@ -26,9 +31,22 @@ export BULWARK_BIN_DIR=${BULWARK_BIN_DIR:-$here/build}
 # number format (6 significant digits), which rounds today's epoch time down
 # by up to ~80 minutes: about half of the runs then count 0 tunnels as up.
 # Run a copy with that one line printed in full (nothing else changes).
+patched_dir=
+cc_before=$(sysctl -n net.ipv4.tcp_congestion_control)
+cleanup() {
+  [[ -n $patched_dir ]] && rm -rf "$patched_dir"
+  [[ $(sysctl -n net.ipv4.tcp_congestion_control) == "$cc_before" ]] ||
+    sysctl -qw net.ipv4.tcp_congestion_control="$cc_before"
+}
+trap cleanup EXIT
+if [[ -n ${TCP_CC:-} ]]; then
+  sysctl -qw net.ipv4.tcp_congestion_control="$TCP_CC" 2>/dev/null &&
+    [[ $(sysctl -n net.ipv4.tcp_congestion_control) == "$TCP_CC" ]] ||
+    { echo "TCP_CC=$TCP_CC: not available here (have: $(sysctl -n net.ipv4.tcp_available_congestion_control))" >&2; exit 2; }
+fi
+cc=$(sysctl -n net.ipv4.tcp_congestion_control)
 if grep -q 'BEGIN{print t + 120}' "$VPN_BENCH"; then
   patched_dir=$(mktemp -d /tmp/bulwark-vpn-bench.XXXXXX)
-  trap 'rm -rf "$patched_dir"' EXIT
   cp "$(dirname "$VPN_BENCH")"/*.sh "$patched_dir"/
   sed -i 's/BEGIN{print t + 120}/BEGIN{printf "%.6f", t + 120}/' "$patched_dir/$(basename "$VPN_BENCH")"
   VPN_BENCH=$patched_dir/$(basename "$VPN_BENCH")
@@ -55,6 +73,7 @@ median() {
     "$OUT_DIR/$server"-*.json
 }
 
+echo "tunnelled TCP congestion control: $cc" | tee "$OUT_DIR/conditions.txt"
 printf '\n%-44s %12s %12s %9s  %s\n' "figure (median of $RUNS)" ocserv bulwark ratio "better if"
 row() {
   local label=$1 path=$2 better=$3 o b
