@@ -12,6 +12,7 @@
 #include "release/key_file.h"
 #include "release/signature.h"
 #include "release/update_check.h"
+#include "temp_dir.h"
 
 namespace bulwark::release {
 namespace {
@@ -155,13 +156,8 @@ TEST_F(ReleaseSignature, CheckUpdateAcceptsOnlyNewerSignedPackages) {
 
 class ReleaseKeyFiles : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/bulwark-keyfiles-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string dir_;
+  bulwark::test_support::TempDir tmp_{"bulwark-keyfiles"};
+  const std::string& dir_ = tmp_.path();
 };
 
 TEST_F(ReleaseKeyFiles, PrivateKeyIsMode0600AndNeverOverwritten) {

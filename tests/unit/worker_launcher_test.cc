@@ -9,9 +9,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdlib>
-#include <filesystem>
 #include <fstream>
+
+#include "temp_dir.h"
 
 namespace bulwark::mainproc {
 namespace {
@@ -21,19 +21,15 @@ using Clock = std::chrono::steady_clock;
 class WorkerLauncherTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char dir[] = "/tmp/bulwark-launcher-test.XXXXXX";
-    ASSERT_NE(::mkdtemp(dir), nullptr);
-    dir_ = dir;
-    zygote_ = dir_ + "/fake-zygote";
+    zygote_ = dir_.path() + "/fake-zygote";
     std::ofstream(zygote_) << "#!/bin/sh\nexec sleep 60\n";
     ASSERT_EQ(::chmod(zygote_.c_str(), 0755), 0);
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   LaunchOptions options(WorkerLaunch mode) const {
     LaunchOptions o;
     o.executable = zygote_;
-    o.empty_root = dir_;
+    o.empty_root = dir_.path();
     o.mode = mode;
     return o;
   }
@@ -50,7 +46,7 @@ class WorkerLauncherTest : public ::testing::Test {
     if (pid > 0) killAndReap(pid);
   }
 
-  std::string dir_;
+  test_support::TempDir dir_{"bulwark-launcher-test"};
   std::string zygote_;
 };
 
