@@ -39,7 +39,6 @@ Result<void> WorkerLauncher::startZygote() {
   if (!pid) return fail(pid.error());
   zygote_pid_ = *pid;
   ++zygotes_started_;
-  restart_pending_ = false;
   zygote_ = ipc::Channel(std::move(pair->first), ipc::kMainZygoteCap, ipc::SpawnWorker::kFds);
   forks_ = 0;
   // Queued in the socket until the zygote reads it, like every SpawnWorker.
@@ -54,13 +53,8 @@ Result<void> WorkerLauncher::startZygote() {
 bool WorkerLauncher::zygoteUsable() {
   if (opt_.mode != WorkerLaunch::kFork) return false;
   if (zygote_.valid() && forks_ >= kForksPerZygote) renew("it forked " + std::to_string(forks_));
-  if (zygote_.valid()) return true;
-  if (std::chrono::steady_clock::now() - last_start_ < kRestartInterval) return false;
-  if (auto r = startZygote(); !r) {
-    spdlog::error("worker zygote: {}", r.error().message);
-    return false;
-  }
-  return true;
+  tick(std::chrono::steady_clock::now());
+  return zygote_.valid();
 }
 
 Result<pid_t> WorkerLauncher::launch(int client, int to_main, int to_authd,
@@ -116,19 +110,24 @@ bool WorkerLauncher::zygoteExited(pid_t pid, int status) {
                 status);
   zygote_.close();
   zygote_pid_ = -1;
-  restart_pending_ = opt_.mode == WorkerLaunch::kFork;
   return true;
 }
 
+// Fork mode without a zygote (it died, or starting or renewing it failed):
+// the next start is due one interval after the last.
+bool WorkerLauncher::zygoteMissing() const {
+  return opt_.mode == WorkerLaunch::kFork && !zygote_.valid();
+}
+
 int WorkerLauncher::msUntilTick(std::chrono::steady_clock::time_point now) const {
-  if (!restart_pending_) return -1;
+  if (!zygoteMissing()) return -1;
   auto left = std::chrono::ceil<std::chrono::milliseconds>(last_start_ + kRestartInterval - now);
   return static_cast<int>(std::max<long long>(0, left.count()));
 }
 
 void WorkerLauncher::tick(std::chrono::steady_clock::time_point now) {
-  if (!restart_pending_ || zygote_.valid() || now - last_start_ < kRestartInterval) return;
-  // A failed start stays pending and is tried again one interval later.
+  if (!zygoteMissing() || now - last_start_ < kRestartInterval) return;
+  // A failed start is tried again one interval later.
   if (auto r = startZygote(); !r)
     spdlog::error("worker zygote: {}; workers are exec'd until it starts", r.error().message);
 }

@@ -53,11 +53,12 @@ class WorkerLauncher {
   void prepare();
   // The worker's pid when known now (exec), 0 when it will announce itself.
   Result<pid_t> launch(int client, int to_main, int to_authd, const std::string& peer);
-  // main reaped `pid`: true if it was a zygote (current or retired). A
-  // current zygote that died is restarted by tick(), at most once per
-  // kRestartInterval.
+  // main reaped `pid`: true if it was a zygote (current or retired).
   bool zygoteExited(pid_t pid, int status);
-  // For main's loop: ms until tick() has a zygote to restart, -1 for none.
+  // In fork mode without a zygote (it died, or starting it failed), tick()
+  // starts one, at most once per kRestartInterval; the next connection
+  // does the same. For main's loop: ms until tick() has that to do, -1 for
+  // nothing.
   [[nodiscard]] int msUntilTick(std::chrono::steady_clock::time_point now) const;
   void tick(std::chrono::steady_clock::time_point now);
   // The next worker comes from a new zygote; the current one exits once its
@@ -74,6 +75,7 @@ class WorkerLauncher {
   void retire();  // the current zygote exits; no new one yet
   Result<pid_t> execWorker(int client, int to_main, int to_authd, const std::string& peer);
   bool zygoteUsable();
+  [[nodiscard]] bool zygoteMissing() const;
 
   LaunchOptions opt_;
   ipc::Channel zygote_;
@@ -82,7 +84,6 @@ class WorkerLauncher {
   unsigned zygotes_started_ = 0;
   std::uint64_t exec_fallbacks_ = 0;  // connections exec'd in fork mode
   std::set<pid_t> retired_;
-  bool restart_pending_ = false;  // the zygote died; tick() starts the next
   std::chrono::steady_clock::time_point last_start_{};
   std::chrono::steady_clock::time_point last_fallback_log_{};
 };
