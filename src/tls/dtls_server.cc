@@ -16,6 +16,7 @@ namespace {
 
 constexpr long kLinkMtu = 1500;
 constexpr std::size_t kMaxDatagram = 2048;
+constexpr std::size_t kSealedBytes = kDtlsSendBatch * kMaxDatagram;
 
 }  // namespace
 
@@ -100,21 +101,73 @@ DtlsServer::DtlsServer(SslCtxPtr ctx, SslPtr ssl, UniqueFd udp, const SecretBuff
 DtlsServer::~DtlsServer() { secureWipe(psk_.data(), psk_.size()); }
 
 bool DtlsServer::flush() {
-  if (!queued_ends_.empty()) return flushQueued();
+  if (!fast_ && !queued_ends_.empty()) return flushQueued();
   char* data = nullptr;
   long n = BIO_get_mem_data(out_, &data);
   if (n <= 0) return true;
-  bool ok = ::send(udp_.get(), data, static_cast<std::size_t>(n), MSG_NOSIGNAL) == n ||
+  std::span bytes(reinterpret_cast<std::byte*>(data), static_cast<std::size_t>(n));
+  if (fast_) {
+    // After the hand-over OpenSSL may only send what cannot collide with
+    // the fast path's sequence numbers and nonces.
+    bytes = bytes.first(fast_->keepOpenSslRecords(bytes));
+  } else if (auto last = lastEncryptedRecord(bytes)) {
+    openssl_last_ = last;
+  }
+  bool ok = bytes.empty() ||
+            ::send(udp_.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
+                static_cast<ssize_t>(bytes.size()) ||
             errno == EAGAIN || errno == ECONNREFUSED;
   (void)BIO_reset(out_);
   return ok;
 }
 
-bool DtlsServer::feed(std::span<const std::byte> datagram, const Deliver& deliver) {
-  return feedOne(datagram, deliver);
+// The data records go on from OpenSSL's last encrypted record (its
+// Finished); without one, or for a suite DtlsRecordCipher does not do,
+// OpenSSL keeps the whole flow.
+void DtlsServer::startRecordFastPath() {
+  char* data = nullptr;
+  long n = BIO_get_mem_data(out_, &data);
+  if (n > 0) {
+    if (auto last = lastEncryptedRecord(
+            std::span(reinterpret_cast<const std::byte*>(data), static_cast<std::size_t>(n))))
+      openssl_last_ = last;
+  }
+  if (!openssl_last_) return;
+  auto made = DtlsRecordCipher::fromHandshake(ssl_.get(), *openssl_last_);
+  if (!made || !*made) return;
+  fast_ = std::move(*made);
+  sealed_ = std::make_unique_for_overwrite<std::byte[]>(kSealedBytes);
 }
 
-bool DtlsServer::feedOne(std::span<const std::byte> datagram, const Deliver& deliver) {
+bool DtlsServer::feed(std::span<const std::byte> datagram, const Deliver& deliver) {
+  if (!fast_) return feedOpenSsl(datagram, deliver);
+  std::byte copy[kMaxDatagram];
+  if (datagram.size() > sizeof(copy)) return true;  // larger than any record: drop it
+  std::memcpy(copy, datagram.data(), datagram.size());
+  return feedOne(std::span(copy, datagram.size()), deliver);
+}
+
+// With the fast path, a datagram's records go one by one: application data
+// of the flow's epoch is opened here (a forged or replayed one is dropped),
+// anything else is OpenSSL's.
+bool DtlsServer::feedOne(std::span<std::byte> datagram, const Deliver& deliver) {
+  if (!fast_) return feedOpenSsl(datagram, deliver);
+  while (!datagram.empty()) {
+    auto h = parseDtlsRecordHeader(datagram);
+    bool whole = h && datagram.size() - kDtlsHeaderSize >= h->length;
+    std::size_t size = whole ? kDtlsHeaderSize + h->length : datagram.size();
+    auto record = datagram.first(size);
+    if (whole && fast_->owns(*h)) {
+      if (auto plain = fast_->open(record)) deliver(*plain);
+    } else if (!feedOpenSsl(record, deliver)) {
+      return false;
+    }
+    datagram = datagram.subspan(size);
+  }
+  return true;
+}
+
+bool DtlsServer::feedOpenSsl(std::span<const std::byte> datagram, const Deliver& deliver) {
   BIO_write(in_, datagram.data(), static_cast<int>(datagram.size()));
   if (!established_) {
     int r = SSL_do_handshake(ssl_.get());
@@ -125,6 +178,7 @@ bool DtlsServer::feedOne(std::span<const std::byte> datagram, const Deliver& del
       return flush();
     }
     established_ = true;
+    startRecordFastPath();
     if (!flush()) return false;
   }
   std::byte record[kMaxDatagram];
@@ -164,16 +218,32 @@ bool DtlsServer::onReadable(const Deliver& deliver) {
 
 bool DtlsServer::queue(std::span<const std::byte> record) {
   if (!established_) return false;
-  if (SSL_write(ssl_.get(), record.data(), static_cast<int>(record.size())) <= 0) {
-    ERR_clear_error();
-    return false;
+  if (fast_) {
+    if (kSealedBytes - sealed_len_ < kDtlsRecordOverhead + record.size()) return false;
+    std::span<std::byte> out(sealed_.get() + sealed_len_, kSealedBytes - sealed_len_);
+    std::memcpy(out.data() + kDtlsRecordPrefix, record.data(), record.size());
+    std::size_t size = fast_->seal(out, record.size());
+    if (size == 0) return false;
+    sealed_len_ += size;
+    queued_ends_.push_back(sealed_len_);
+  } else {
+    if (SSL_write(ssl_.get(), record.data(), static_cast<int>(record.size())) <= 0) {
+      ERR_clear_error();
+      return false;
+    }
+    queued_ends_.push_back(static_cast<std::size_t>(BIO_pending(out_)));
   }
-  queued_ends_.push_back(static_cast<std::size_t>(BIO_pending(out_)));
   return queued_ends_.size() < kDtlsSendBatch || flushQueued();
 }
 
 bool DtlsServer::flushQueued() {
   if (queued_ends_.empty()) return true;
+  if (fast_) {
+    bool ok = sendDatagrams(reinterpret_cast<char*>(sealed_.get()));
+    queued_ends_.clear();
+    sealed_len_ = 0;
+    return ok;
+  }
   char* data = nullptr;
   BIO_get_mem_data(out_, &data);
   // Anything OpenSSL wrote after the last queued record (an alert) goes last.
@@ -244,6 +314,7 @@ bool DtlsServer::sendDatagrams(char* data) {
 bool DtlsServer::send(std::span<const std::byte> record) {
   if (!established_) return false;
   if (!flushQueued()) return false;
+  if (fast_) return queue(record) && flushQueued();
   if (SSL_write(ssl_.get(), record.data(), static_cast<int>(record.size())) <= 0) {
     ERR_clear_error();
     return false;

@@ -13,18 +13,23 @@
 // Datagrams are read with recvmmsg in batches of kDtlsBatch and sent with one
 // sendmmsg per batch, equal-sized runs as single UDP GSO messages
 // (tls/udp_gso.h), so a busy tunnel costs far less than one syscall per packet.
+// Once the handshake is done, application-data records of an AES-GCM suite
+// are sealed and opened by DtlsRecordCipher in place, in this class's
+// buffers, and OpenSSL sees only the rest (alerts, a retransmitted Finished).
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
 #include "common/error.h"
 #include "common/secret_buffer.h"
 #include "common/unique_fd.h"
+#include "tls/dtls_record_cipher.h"
 #include "tls/ssl_ptr.h"
 
 namespace bulwark::tls {
@@ -46,6 +51,8 @@ class DtlsServer {
 
   [[nodiscard]] int fd() const { return udp_.get(); }
   [[nodiscard]] bool established() const { return established_; }
+  // True once data records bypass OpenSSL's record layer (AES-GCM suites).
+  [[nodiscard]] bool recordFastPath() const { return fast_ != nullptr; }
   // Processes one datagram; false if the flow failed (drop it).
   bool feed(std::span<const std::byte> datagram, const Deliver& deliver);
   // Reads every queued datagram from the socket; false if the flow failed.
@@ -64,7 +71,9 @@ class DtlsServer {
   DtlsServer(SslCtxPtr ctx, SslPtr ssl, UniqueFd udp, const SecretBuffer& psk);
   bool flush();
   bool sendDatagrams(char* data);
-  bool feedOne(std::span<const std::byte> datagram, const Deliver& deliver);
+  bool feedOne(std::span<std::byte> datagram, const Deliver& deliver);
+  bool feedOpenSsl(std::span<const std::byte> datagram, const Deliver& deliver);
+  void startRecordFastPath();
 
   SslCtxPtr ctx_;
   SslPtr ssl_;
@@ -73,8 +82,12 @@ class DtlsServer {
   BIO* out_ = nullptr;  // owned by ssl_
   std::array<unsigned char, kDtlsPskBytes> psk_{};
   bool established_ = false;
-  std::vector<std::size_t> queued_ends_;  // end offset of each queued record in out_
-  bool gso_ = true;                       // UDP_SEGMENT until the kernel refuses it
+  std::vector<std::size_t> queued_ends_;    // end of each queued record in out_ or sealed_
+  bool gso_ = true;                         // UDP_SEGMENT until the kernel refuses it
+  std::optional<LastRecord> openssl_last_;  // OpenSSL's last encrypted record so far
+  std::unique_ptr<DtlsRecordCipher> fast_;
+  std::unique_ptr<std::byte[]> sealed_;  // queued records sealed by fast_
+  std::size_t sealed_len_ = 0;
 };
 
 inline constexpr std::size_t kDtlsBatch = 16;      // datagrams per recvmmsg

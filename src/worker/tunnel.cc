@@ -115,7 +115,9 @@ void Tunnel::pumpDtls(std::unique_ptr<tls::DtlsServer>& flow, bool pending) {
     return;
   }
   if (pending && flow->established()) {
-    spdlog::info("{}: DTLS established", peer_);
+    spdlog::info("{}: DTLS established, {}", peer_,
+                 flow->recordFastPath() ? "data records sealed in the worker (AES-GCM)"
+                                        : "data records through OpenSSL");
     dtls_ = std::move(flow);
     last_dtls_rx_ = Clock::now();
   }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # DTLS (PSK-NEGOTIATE): the real client establishes DTLS and the tunnel's
-# traffic flows over it (server per-channel counters); a forged ClientHello
+# traffic flows over it (server per-channel counters), its data records
+# sealed and opened by the worker's own AES-GCM path; a forged ClientHello
 # carrying the live App-ID from another port binds nothing and the real
 # DTLS keeps working; with UDP blocked the tunnel comes up over TLS.
 source "$(dirname "$0")/lib.sh"
@@ -11,6 +12,9 @@ start_client alice alicepass tun0 -v
 grep -q "Established DTLS connection" "$WORK/client-tun0.log" || fail "no DTLS"
 grep -q "PSK" "$WORK/client-tun0.log" || fail "not PSK-NEGOTIATE"
 grep -q "No change in MTU after detection" "$WORK/client-tun0.log" || fail "MTU probe not echoed (MTU dropped)"
+# openconnect's AES-GCM suite: the data records skip OpenSSL's record layer.
+wait_until 5 grep -q "DTLS established, data records sealed in the worker" "$WORK/server.log" ||
+  fail "DTLS data records did not take the worker's AES-GCM path"
 in_client ping -c 5 -W 2 "$GATEWAY_TUN_IP" >/dev/null || fail "ping over DTLS failed"
 # MTU "auto" on this 1500 link: 1500 - 20 - 8 - 38 (DTLS, AES-GCM, type byte),
 # on both ends; a packet of that size with don't-fragment goes over DTLS.

@@ -1,0 +1,264 @@
+// DtlsServer against OpenSSL's own DTLS 1.2 client over loopback UDP: the
+// PSK handshake, then data both ways. With an AES-GCM suite the data
+// records bypass OpenSSL's record layer on the server (DtlsRecordCipher),
+// so these tests are what shows its keys, sequence numbers and nonces are
+// the ones a standard DTLS peer expects.
+#include "tls/dtls_server.h"
+
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "common/secret_buffer.h"
+#include "common/unique_fd.h"
+#include "tls/dtls_record.h"
+#include "tls/dtls_record_cipher.h"
+
+namespace bulwark::tls {
+namespace {
+
+const std::string kPsk(kDtlsPskBytes, '\x5a');
+
+unsigned clientPsk(SSL*, const char*, char* identity, unsigned max_identity, unsigned char* psk,
+                   unsigned max_psk) {
+  if (max_identity < 5 || max_psk < kPsk.size()) return 0;
+  std::strcpy(identity, "test");
+  std::memcpy(psk, kPsk.data(), kPsk.size());
+  return static_cast<unsigned>(kPsk.size());
+}
+
+bool readable(int fd) {
+  pollfd p{fd, POLLIN, 0};
+  return ::poll(&p, 1, 2000) == 1;
+}
+
+// Two UDP sockets on 127.0.0.1 connected to each other.
+std::pair<UniqueFd, UniqueFd> udpPair() {
+  UniqueFd a(::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0));
+  UniqueFd b(::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  sockaddr_in aa = addr, ba = addr;
+  socklen_t len = sizeof(addr);
+  EXPECT_EQ(::bind(a.get(), reinterpret_cast<sockaddr*>(&aa), sizeof(aa)), 0);
+  EXPECT_EQ(::bind(b.get(), reinterpret_cast<sockaddr*>(&ba), sizeof(ba)), 0);
+  ::getsockname(a.get(), reinterpret_cast<sockaddr*>(&aa), &len);
+  ::getsockname(b.get(), reinterpret_cast<sockaddr*>(&ba), &len);
+  EXPECT_EQ(::connect(a.get(), reinterpret_cast<sockaddr*>(&ba), sizeof(ba)), 0);
+  EXPECT_EQ(::connect(b.get(), reinterpret_cast<sockaddr*>(&aa), sizeof(aa)), 0);
+  return {std::move(a), std::move(b)};
+}
+
+// OpenSSL's DTLS client on memory BIOs; datagrams go through its UDP socket.
+class Client {
+ public:
+  Client(UniqueFd fd, const char* ciphers) : fd_(std::move(fd)) {
+    ctx_ = SSL_CTX_new(DTLS_client_method());
+    SSL_CTX_set_min_proto_version(ctx_, DTLS1_2_VERSION);
+    SSL_CTX_set_max_proto_version(ctx_, DTLS1_2_VERSION);
+    SSL_CTX_set_cipher_list(ctx_, ciphers);
+    SSL_CTX_set_psk_client_callback(ctx_, clientPsk);
+    ssl_ = SSL_new(ctx_);
+    in_ = BIO_new(BIO_s_mem());
+    out_ = BIO_new(BIO_s_mem());
+    BIO_set_mem_eof_return(in_, -1);
+    BIO_set_mem_eof_return(out_, -1);
+    SSL_set_bio(ssl_, in_, out_);
+    SSL_set_connect_state(ssl_);
+  }
+  ~Client() {
+    SSL_free(ssl_);
+    SSL_CTX_free(ctx_);
+  }
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  bool handshake() { return SSL_do_handshake(ssl_) == 1; }
+  void write(std::string_view s) {
+    ASSERT_EQ(SSL_write(ssl_, s.data(), static_cast<int>(s.size())), static_cast<int>(s.size()));
+  }
+  void shutdown() { SSL_shutdown(ssl_); }
+  // What the client wrote since the last call (one or more records).
+  std::vector<std::byte> takeOutput() {
+    char* data = nullptr;
+    long n = BIO_get_mem_data(out_, &data);
+    std::vector<std::byte> bytes(reinterpret_cast<std::byte*>(data),
+                                 reinterpret_cast<std::byte*>(data) + std::max(n, 0L));
+    (void)BIO_reset(out_);
+    return bytes;
+  }
+  void sendOutput() {
+    auto bytes = takeOutput();
+    if (!bytes.empty())
+      ASSERT_EQ(::send(fd_.get(), bytes.data(), bytes.size(), 0),
+                static_cast<ssize_t>(bytes.size()));
+  }
+  // The next datagram from the server, or empty after 2 s.
+  std::vector<std::byte> receive() {
+    if (!readable(fd_.get())) return {};
+    std::vector<std::byte> d(4096);
+    ssize_t n = ::recv(fd_.get(), d.data(), d.size(), 0);
+    d.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+    return d;
+  }
+  void give(const std::vector<std::byte>& d) {
+    BIO_write(in_, d.data(), static_cast<int>(d.size()));
+  }
+  // Every record the client can read from what it was given.
+  std::vector<std::string> read() {
+    std::vector<std::string> got;
+    char buf[4096];
+    int n;
+    while ((n = SSL_read(ssl_, buf, sizeof(buf))) > 0)
+      got.emplace_back(buf, static_cast<std::size_t>(n));
+    ERR_clear_error();
+    return got;
+  }
+  [[nodiscard]] int fd() const { return fd_.get(); }
+
+ private:
+  UniqueFd fd_;
+  SSL_CTX* ctx_ = nullptr;
+  SSL* ssl_ = nullptr;
+  BIO* in_ = nullptr;
+  BIO* out_ = nullptr;
+};
+
+struct Flow {
+  std::unique_ptr<DtlsServer> server;
+  std::unique_ptr<Client> client;
+  std::vector<std::string> delivered;
+  std::vector<std::byte> last_handshake_datagram;  // the server's Finished flight
+  DtlsServer::Deliver deliver() {
+    return [this](std::span<const std::byte> r) {
+      delivered.emplace_back(reinterpret_cast<const char*>(r.data()), r.size());
+    };
+  }
+};
+
+// Runs the handshake as the worker does: main's first datagram is fed in,
+// the rest arrive on the server's socket.
+Flow connect(const char* ciphers) {
+  Flow f;
+  auto [s, c] = udpPair();
+  int server_fd = s.get();
+  auto made = DtlsServer::create(SecretBuffer(kPsk), std::move(s));
+  EXPECT_TRUE(made);
+  f.server = std::move(*made);
+  f.client = std::make_unique<Client>(std::move(c), ciphers);
+  EXPECT_FALSE(f.client->handshake());
+  EXPECT_TRUE(f.server->feed(f.client->takeOutput(), f.deliver()));
+  for (int round = 0; round < 10; ++round) {
+    if (f.server->established() && f.client->handshake()) break;
+    // The server's flight: wait for its first datagram, then take the rest.
+    if (!readable(f.client->fd())) break;
+    for (pollfd p{f.client->fd(), POLLIN, 0}; ::poll(&p, 1, 0) == 1;) {
+      f.last_handshake_datagram = f.client->receive();
+      f.client->give(f.last_handshake_datagram);
+    }
+    if (f.client->handshake()) continue;
+    f.client->sendOutput();
+    if (readable(server_fd)) EXPECT_TRUE(f.server->onReadable(f.deliver()));
+  }
+  EXPECT_TRUE(f.server->established());
+  return f;
+}
+
+std::span<const std::byte> text(std::string_view s) { return std::as_bytes(std::span(s)); }
+
+void bothWays(Flow& f) {
+  f.client->write("from the client 1");
+  f.client->sendOutput();
+  f.client->write("from the client 2");
+  f.client->sendOutput();
+  ASSERT_TRUE(readable(f.server->fd()));
+  ASSERT_TRUE(f.server->onReadable(f.deliver()));
+  if (f.delivered.size() < 2 && readable(f.server->fd())) f.server->onReadable(f.deliver());
+  EXPECT_EQ(f.delivered, (std::vector<std::string>{"from the client 1", "from the client 2"}));
+
+  std::vector<std::string> sent;
+  for (int i = 0; i < 40; ++i) {  // more than one sendmmsg batch
+    sent.push_back("packet " + std::to_string(i) + std::string(1000, 'x'));
+    ASSERT_TRUE(f.server->queue(text(sent.back())));
+  }
+  ASSERT_TRUE(f.server->flushQueued());
+  sent.emplace_back("a single record");
+  ASSERT_TRUE(f.server->send(text(sent.back())));
+  std::vector<std::string> got;
+  while (got.size() < sent.size()) {
+    auto d = f.client->receive();
+    if (d.empty()) break;
+    f.client->give(d);
+    for (auto& r : f.client->read()) got.push_back(r);
+  }
+  EXPECT_EQ(got, sent);
+}
+
+TEST(DtlsServer, AesGcmDataBypassesOpenSslsRecordLayerBothWays) {
+  for (const char* suite : {"PSK-AES256-GCM-SHA384", "PSK-AES128-GCM-SHA256"}) {
+    SCOPED_TRACE(suite);
+    Flow f = connect(suite);
+    ASSERT_TRUE(f.server->established());
+    EXPECT_TRUE(f.server->recordFastPath());
+    bothWays(f);
+  }
+}
+
+TEST(DtlsServer, OtherSuitesStayWithOpenSsl) {
+  Flow f = connect("PSK-CHACHA20-POLY1305");
+  ASSERT_TRUE(f.server->established());
+  EXPECT_FALSE(f.server->recordFastPath());
+  bothWays(f);
+}
+
+TEST(DtlsServer, FirstDataRecordContinuesAfterOpenSslsFinished) {
+  Flow f = connect("PSK-AES256-GCM-SHA384");
+  auto fin = lastEncryptedRecord(f.last_handshake_datagram);
+  ASSERT_TRUE(fin);
+  ASSERT_TRUE(f.server->send(text("hello")));
+  auto d = f.client->receive();
+  auto h = parseDtlsRecordHeader(d);
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->epoch, fin->epoch);
+  EXPECT_EQ(h->sequence, fin->sequence + 1 + kHandOverGap);
+  auto data = lastEncryptedRecord(d);
+  ASSERT_TRUE(data);
+  EXPECT_EQ(data->nonce, fin->nonce + 1 + kHandOverGap);
+  f.client->give(d);
+  EXPECT_EQ(f.client->read(), std::vector<std::string>{"hello"});
+}
+
+TEST(DtlsServer, ReplayedAndForgedRecordsAreDroppedAndTheFlowGoesOn) {
+  Flow f = connect("PSK-AES256-GCM-SHA384");
+  f.client->write("once");
+  auto record = f.client->takeOutput();
+  EXPECT_TRUE(f.server->feed(record, f.deliver()));
+  EXPECT_TRUE(f.server->feed(record, f.deliver()));  // replayed
+  f.client->write("forged");
+  auto forged = f.client->takeOutput();
+  forged[forged.size() - 20] ^= std::byte{0x40};
+  EXPECT_TRUE(f.server->feed(forged, f.deliver()));
+  f.client->write("two ");
+  f.client->write("in one datagram");
+  EXPECT_TRUE(f.server->feed(f.client->takeOutput(), f.deliver()));
+  EXPECT_EQ(f.delivered, (std::vector<std::string>{"once", "two ", "in one datagram"}));
+  EXPECT_EQ(ERR_peek_error(), 0u);
+}
+
+TEST(DtlsServer, AnAlertStillReachesOpenSsl) {
+  Flow f = connect("PSK-AES256-GCM-SHA384");
+  ASSERT_TRUE(f.server->recordFastPath());
+  f.client->shutdown();  // close_notify: the flow ends
+  EXPECT_FALSE(f.server->feed(f.client->takeOutput(), f.deliver()));
+}
+
+}  // namespace
+}  // namespace bulwark::tls
