@@ -219,8 +219,9 @@ bool DtlsServer::onReadable(const Deliver& deliver) {
 bool DtlsServer::queue(std::span<const std::byte> record) {
   if (!established_) return false;
   if (fast_) {
-    if (kSealedBytes - sealed_len_ < kDtlsRecordOverhead + record.size() && !flushQueued())
-      return false;
+    const std::size_t need = kDtlsRecordOverhead + record.size();
+    if (kSealedBytes - sealed_len_ < need && !flushQueued()) return false;
+    if (kSealedBytes - sealed_len_ < need) return false;  // larger than a whole batch
     std::span<std::byte> out(sealed_.get() + sealed_len_, kSealedBytes - sealed_len_);
     std::memcpy(out.data() + kDtlsRecordPrefix, record.data(), record.size());
     std::size_t size = fast_->seal(out, record.size());

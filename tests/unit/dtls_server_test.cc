@@ -231,6 +231,7 @@ TEST(DtlsServer, LargeRecordsGoAsOpenSslSendsThem) {
     sent.emplace_back(3000, 'L');
     for (int i = 0; i < 5; ++i) sent.emplace_back(9000, static_cast<char>('J' + i));
     for (const auto& r : sent) ASSERT_TRUE(f.server->queue(text(r)));
+    EXPECT_FALSE(f.server->queue(text(std::string(65535, 'X'))));  // no DTLS record that big
     ASSERT_TRUE(f.server->flushQueued());
     std::vector<std::string> got;
     while (got.size() < sent.size()) {
