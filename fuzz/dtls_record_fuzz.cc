@@ -40,7 +40,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::span<std::byte> in(bytes);
   auto h = bulwark::tls::parseDtlsRecordHeader(in);
   if (h && cipher->owns(*h)) {
-    if (auto plain = cipher->open(in)) {
+    if (auto plain = cipher->open(*h, in)) {
       if (plain->data() < in.data() || plain->data() + plain->size() > in.data() + in.size())
         std::abort();
     }

@@ -31,4 +31,8 @@ std::optional<DtlsRecordHeader> parseDtlsRecordHeader(std::span<const std::byte>
 
 void writeDtlsRecordHeader(std::span<std::byte, kDtlsHeaderSize> out, const DtlsRecordHeader& h);
 
+// Big-endian unsigned integers of bytes.size() (at most 8) bytes.
+std::uint64_t loadBigEndian(std::span<const std::byte> bytes);
+void storeBigEndian(std::span<std::byte> bytes, std::uint64_t v);
+
 }  // namespace bulwark::tls

@@ -27,26 +27,31 @@ namespace {
 
 constexpr std::size_t kMaxKey = 32;
 
-void storeBig64(unsigned char* out, std::uint64_t v) {
-  for (int i = 7; i >= 0; --i, v >>= 8) out[i] = static_cast<unsigned char>(v & 0xff);
-}
-
-std::uint64_t loadBig64(const std::byte* in) {
-  std::uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | std::to_integer<std::uint64_t>(in[i]);
-  return v;
+std::uint64_t explicitNonce(std::span<const std::byte> record) {
+  return loadBigEndian(record.subspan(kDtlsHeaderSize, kGcmExplicitNonce));
 }
 
 // The 13 bytes of additional data (RFC 5246 6.2.3.3, DTLS sequence =
 // epoch || sequence_number); `length` as OpenSSL's TLS AEAD mode wants it
 // (the record body: it subtracts nonce and, when opening, tag).
-void additionalData(unsigned char (&aad)[13], const DtlsRecordHeader& h, std::uint16_t length) {
-  storeBig64(aad, (std::uint64_t{h.epoch} << 48) | h.sequence);
-  aad[8] = h.type;
-  aad[9] = static_cast<unsigned char>(h.version >> 8);
-  aad[10] = static_cast<unsigned char>(h.version & 0xff);
-  aad[11] = static_cast<unsigned char>(length >> 8);
-  aad[12] = static_cast<unsigned char>(length & 0xff);
+void additionalData(std::span<std::byte, 13> aad, const DtlsRecordHeader& h, std::uint16_t length) {
+  storeBigEndian(aad.subspan(0, 8), (std::uint64_t{h.epoch} << 48) | h.sequence);
+  aad[8] = std::byte{h.type};
+  storeBigEndian(aad.subspan(9, 2), h.version);
+  storeBigEndian(aad.subspan(11, 2), length);
+}
+
+// OpenSSL's TLS AEAD mode: the additional data, then the record body in
+// place. False if the tag did not match (or the call failed); a failure
+// leaves nothing in the error queue, where SSL_get_error would see it later.
+bool aeadInPlace(EVP_CIPHER_CTX* ctx, std::span<std::byte, 13> aad, std::span<std::byte> body) {
+  auto* p = reinterpret_cast<unsigned char*>(body.data());
+  if (EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_TLS1_AAD, static_cast<int>(aad.size()), aad.data()) ==
+          static_cast<int>(kGcmTag) &&
+      EVP_Cipher(ctx, p, p, static_cast<unsigned>(body.size())) >= 0)
+    return true;  // (OpenSSL's GCM returns the whole length on success)
+  ERR_clear_error();
+  return false;
 }
 
 const EVP_CIPHER* gcmFor(std::size_t key_len) {
@@ -97,7 +102,7 @@ std::optional<LastRecord> lastEncryptedRecord(std::span<const std::byte> records
     bool later = !last || h->epoch > last->epoch ||
                  (h->epoch == last->epoch && h->sequence > last->sequence);
     if (h->epoch > 0 && later && h->length >= kGcmExplicitNonce)
-      last = LastRecord{h->epoch, h->sequence, loadBig64(records.data() + kDtlsHeaderSize)};
+      last = LastRecord{h->epoch, h->sequence, explicitNonce(records)};
     records = records.subspan(kDtlsHeaderSize + h->length);
   }
   return last;
@@ -135,15 +140,16 @@ Result<std::unique_ptr<DtlsRecordCipher>> DtlsRecordCipher::fromKeys(const Keys&
   auto self = std::unique_ptr<DtlsRecordCipher>(new DtlsRecordCipher(std::move(ctx), last));
   // Sealing: the whole IV (salt || first nonce), which OpenSSL's TLS AEAD
   // mode then counts up by one per record (length -1 = the whole IV).
-  unsigned char iv[kGcmSalt + kGcmExplicitNonce];
-  std::memcpy(iv, keys.write_salt.data(), kGcmSalt);
-  storeBig64(iv + kGcmSalt, self->first_nonce_);
+  std::array<std::byte, kGcmSalt + kGcmExplicitNonce> iv;
+  std::memcpy(iv.data(), keys.write_salt.data(), kGcmSalt);
+  storeBigEndian(std::span(iv).subspan(kGcmSalt), self->first_nonce_);
   Contexts& c = *self->ctx_;
   bool ok = EVP_EncryptInit_ex(c.seal, cipher, nullptr, keys.write_key.data(), nullptr) == 1 &&
-            EVP_CIPHER_CTX_ctrl(c.seal, EVP_CTRL_GCM_SET_IV_FIXED, -1, iv) == 1 &&
+            EVP_CIPHER_CTX_ctrl(c.seal, EVP_CTRL_GCM_SET_IV_FIXED, -1, iv.data()) == 1 &&
             EVP_DecryptInit_ex(c.open, cipher, nullptr, keys.read_key.data(), nullptr) == 1 &&
             EVP_CIPHER_CTX_ctrl(c.open, EVP_CTRL_GCM_SET_IV_FIXED, kGcmSalt,
                                 const_cast<unsigned char*>(keys.read_salt.data())) == 1;
+  secureWipe(iv.data(), iv.size());
   if (!ok) return fail("DTLS record cipher setup failed");
   return self;
 }
@@ -166,8 +172,7 @@ std::size_t DtlsRecordCipher::keepOpenSslRecords(std::span<std::byte> records) c
     std::size_t size = kDtlsHeaderSize + h->length;
     bool keep = h->epoch < epoch_;
     if (h->epoch == epoch_ && h->length >= kGcmExplicitNonce && h->sequence < first_sequence_) {
-      std::uint64_t nonce = loadBig64(records.data() + kDtlsHeaderSize);
-      keep = first_nonce_ - nonce - 1 <= kHandOverGap;  // from the last one on
+      keep = first_nonce_ - explicitNonce(records) - 1 <= kHandOverGap;  // from the last one on
     }
     if (keep) {
       std::memmove(out + kept, records.data(), size);
@@ -184,40 +189,24 @@ std::size_t DtlsRecordCipher::seal(std::span<std::byte> record, std::size_t n) {
     return 0;
   DtlsRecordHeader h{kDtlsApplicationData, kDtls12Version, epoch_, next_sequence_,
                      static_cast<std::uint16_t>(body)};
-  unsigned char aad[13];
+  std::array<std::byte, 13> aad;
   additionalData(aad, h, static_cast<std::uint16_t>(kGcmExplicitNonce + n));
-  auto* p = reinterpret_cast<unsigned char*>(record.data()) + kDtlsHeaderSize;
-  if (EVP_CIPHER_CTX_ctrl(ctx_->seal, EVP_CTRL_AEAD_TLS1_AAD, sizeof(aad), aad) !=
-          static_cast<int>(kGcmTag) ||
-      EVP_Cipher(ctx_->seal, p, p, static_cast<unsigned>(body)) < 0) {
-    ERR_clear_error();  // SSL_get_error must not see it later
-    return 0;
-  }
+  if (!aeadInPlace(ctx_->seal, aad, record.subspan(kDtlsHeaderSize, body))) return 0;
   writeDtlsRecordHeader(record.first<kDtlsHeaderSize>(), h);
   ++next_sequence_;
   return kDtlsHeaderSize + body;
 }
 
-std::optional<std::span<const std::byte>> DtlsRecordCipher::open(std::span<std::byte> record) {
-  auto h = parseDtlsRecordHeader(record);
-  if (!h || !owns(*h) || h->version != kDtls12Version ||
-      record.size() != kDtlsHeaderSize + h->length || h->length < kGcmExplicitNonce + kGcmTag ||
-      !window_.fresh(h->sequence))
+std::optional<std::span<const std::byte>> DtlsRecordCipher::open(const DtlsRecordHeader& h,
+                                                                 std::span<std::byte> record) {
+  if (!owns(h) || h.version != kDtls12Version || record.size() != kDtlsHeaderSize + h.length ||
+      h.length < kGcmExplicitNonce + kGcmTag || !window_.fresh(h.sequence))
     return std::nullopt;
-  unsigned char aad[13];
-  additionalData(aad, *h, h->length);
-  auto* p = reinterpret_cast<unsigned char*>(record.data()) + kDtlsHeaderSize;
-  int n = EVP_CIPHER_CTX_ctrl(ctx_->open, EVP_CTRL_AEAD_TLS1_AAD, sizeof(aad), aad) ==
-                  static_cast<int>(kGcmTag)
-              ? EVP_Cipher(ctx_->open, p, p, h->length)
-              : -1;
-  if (n < 0) {          // the tag did not match (OpenSSL's GCM returns the whole length on success)
-    ERR_clear_error();  // a forged record must leave nothing for SSL_get_error
-    return std::nullopt;
-  }
-  window_.mark(h->sequence);
-  return std::span<const std::byte>(record.data() + kDtlsRecordPrefix,
-                                    h->length - kGcmExplicitNonce - kGcmTag);
+  std::array<std::byte, 13> aad;
+  additionalData(aad, h, h.length);
+  if (!aeadInPlace(ctx_->open, aad, record.subspan(kDtlsHeaderSize))) return std::nullopt;
+  window_.mark(h.sequence);
+  return record.subspan(kDtlsRecordPrefix, h.length - kGcmExplicitNonce - kGcmTag);
 }
 
 }  // namespace bulwark::tls

@@ -15,7 +15,7 @@
 //   auto c = DtlsRecordCipher::fromHandshake(ssl, last);   // null: not AES-GCM
 //   // record = [13 header][8 nonce][plaintext n][16 tag]
 //   std::size_t size = c->seal(record, n);
-//   if (auto plain = c->open(received_record)) deliver(*plain);
+//   if (auto plain = c->open(header, received_record)) deliver(*plain);
 #pragma once
 
 #include <openssl/ssl.h>
@@ -66,7 +66,6 @@ class DtlsRecordCipher {
   DtlsRecordCipher(const DtlsRecordCipher&) = delete;
   DtlsRecordCipher& operator=(const DtlsRecordCipher&) = delete;
 
-  [[nodiscard]] std::uint16_t epoch() const { return epoch_; }
   // The first sequence number and nonce this class uses; OpenSSL may use
   // the ones below (see kHandOverGap).
   [[nodiscard]] std::uint64_t firstSequence() const { return first_sequence_; }
@@ -88,9 +87,10 @@ class DtlsRecordCipher {
   // size, or 0 if the buffer is too small or the sequence is used up.
   std::size_t seal(std::span<std::byte> record, std::size_t n);
 
-  // Opens one whole record (header and body, owns() true) in place. nullopt
-  // for a replayed, forged or malformed record: drop it.
-  std::optional<std::span<const std::byte>> open(std::span<std::byte> record);
+  // Opens one whole record (header and body; `h` its parsed header, owns()
+  // true) in place. nullopt for a replayed, forged or malformed record: drop it.
+  std::optional<std::span<const std::byte>> open(const DtlsRecordHeader& h,
+                                                 std::span<std::byte> record);
 
  private:
   struct Contexts;

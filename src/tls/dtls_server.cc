@@ -122,16 +122,9 @@ bool DtlsServer::flush() {
 }
 
 // The data records go on from OpenSSL's last encrypted record (its
-// Finished); without one, or for a suite DtlsRecordCipher does not do,
-// OpenSSL keeps the whole flow.
+// Finished, noted by flush()); without one, or for a suite DtlsRecordCipher
+// does not do, OpenSSL keeps the whole flow.
 void DtlsServer::startRecordFastPath() {
-  char* data = nullptr;
-  long n = BIO_get_mem_data(out_, &data);
-  if (n > 0) {
-    if (auto last = lastEncryptedRecord(
-            std::span(reinterpret_cast<const std::byte*>(data), static_cast<std::size_t>(n))))
-      openssl_last_ = last;
-  }
   if (!openssl_last_) return;
   auto made = DtlsRecordCipher::fromHandshake(ssl_.get(), *openssl_last_);
   if (!made || !*made) return;
@@ -158,7 +151,7 @@ bool DtlsServer::feedOne(std::span<std::byte> datagram, const Deliver& deliver) 
     std::size_t size = whole ? kDtlsHeaderSize + h->length : datagram.size();
     auto record = datagram.first(size);
     if (whole && fast_->owns(*h)) {
-      if (auto plain = fast_->open(record)) deliver(*plain);
+      if (auto plain = fast_->open(*h, record)) deliver(*plain);
     } else if (!feedOpenSsl(record, deliver)) {
       return false;
     }
@@ -178,8 +171,8 @@ bool DtlsServer::feedOpenSsl(std::span<const std::byte> datagram, const Deliver&
       return flush();
     }
     established_ = true;
+    if (!flush()) return false;  // OpenSSL's Finished, before the hand-over
     startRecordFastPath();
-    if (!flush()) return false;
   }
   std::byte record[kMaxDatagram];
   for (;;) {

@@ -82,7 +82,8 @@ std::vector<std::byte> seal(DtlsRecordCipher& c, std::string_view text) {
 }
 
 std::string opened(DtlsRecordCipher& c, std::vector<std::byte> r) {
-  auto plain = c.open(r);
+  auto h = parseDtlsRecordHeader(r);
+  auto plain = h ? c.open(*h, r) : std::nullopt;
   if (!plain) return "<dropped>";
   return {reinterpret_cast<const char*>(plain->data()), plain->size()};
 }

@@ -129,6 +129,18 @@ class Client {
     ERR_clear_error();
     return got;
   }
+  // Records from the server's datagrams until `n` have come (or 2 s pass
+  // without a datagram).
+  std::vector<std::string> readRecords(std::size_t n) {
+    std::vector<std::string> got;
+    while (got.size() < n) {
+      auto d = receive();
+      if (d.empty()) break;
+      give(d);
+      for (auto& r : read()) got.push_back(r);
+    }
+    return got;
+  }
   [[nodiscard]] int fd() const { return fd_.get(); }
 
  private:
@@ -199,14 +211,7 @@ void bothWays(Flow& f) {
   ASSERT_TRUE(f.server->flushQueued());
   sent.emplace_back("a single record");
   ASSERT_TRUE(f.server->send(text(sent.back())));
-  std::vector<std::string> got;
-  while (got.size() < sent.size()) {
-    auto d = f.client->receive();
-    if (d.empty()) break;
-    f.client->give(d);
-    for (auto& r : f.client->read()) got.push_back(r);
-  }
-  EXPECT_EQ(got, sent);
+  EXPECT_EQ(f.client->readRecords(sent.size()), sent);
 }
 
 TEST(DtlsServer, AesGcmDataBypassesOpenSslsRecordLayerBothWays) {
@@ -233,14 +238,7 @@ TEST(DtlsServer, LargeRecordsGoAsOpenSslSendsThem) {
     for (const auto& r : sent) ASSERT_TRUE(f.server->queue(text(r)));
     EXPECT_FALSE(f.server->queue(text(std::string(65535, 'X'))));  // no DTLS record that big
     ASSERT_TRUE(f.server->flushQueued());
-    std::vector<std::string> got;
-    while (got.size() < sent.size()) {
-      auto d = f.client->receive();
-      if (d.empty()) break;
-      f.client->give(d);
-      for (auto& r : f.client->read()) got.push_back(r);
-    }
-    EXPECT_EQ(got, sent);
+    EXPECT_EQ(f.client->readRecords(sent.size()), sent);
   }
 }
 
