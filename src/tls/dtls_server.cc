@@ -34,9 +34,29 @@ Result<SecretBuffer> exportDtlsPsk(SSL* tls) {
 unsigned DtlsServer::pskCallback(SSL* ssl, const char* /*identity*/, unsigned char* psk,
                                  unsigned max) {
   auto* self = static_cast<DtlsServer*>(SSL_get_app_data(ssl));
-  if (self == nullptr || max < kDtlsPskBytes) return 0;
+  if (self == nullptr || !self->has_psk_ || max < kDtlsPskBytes) return 0;
   std::memcpy(psk, self->psk_.data(), kDtlsPskBytes);
   return kDtlsPskBytes;
+}
+
+SSL_SESSION* DtlsServer::sessionCallback(SSL* ssl, const unsigned char* id, int len, int* copy) {
+  auto* self = static_cast<DtlsServer*>(SSL_get_app_data(ssl));
+  *copy = 0;  // OpenSSL owns what is returned
+  if (self == nullptr || self->legacy_suite_ == 0 || len <= 0) return nullptr;
+  const unsigned char suite[2] = {static_cast<unsigned char>(self->legacy_suite_ >> 8),
+                                  static_cast<unsigned char>(self->legacy_suite_)};
+  const SSL_CIPHER* cipher = SSL_CIPHER_find(ssl, suite);
+  SSL_SESSION* s = SSL_SESSION_new();
+  if (cipher == nullptr || s == nullptr ||
+      SSL_SESSION_set1_id(s, id, static_cast<unsigned>(len)) != 1 ||
+      SSL_SESSION_set1_master_key(s, self->master_secret_.data(), self->master_secret_.size()) !=
+          1 ||
+      SSL_SESSION_set_cipher(s, cipher) != 1 ||
+      SSL_SESSION_set_protocol_version(s, DTLS1_2_VERSION) != 1) {
+    SSL_SESSION_free(s);
+    return nullptr;
+  }
+  return s;
 }
 
 namespace {
@@ -50,6 +70,9 @@ Result<SslCtxPtr> makeDtlsContext() {
     return fail("DTLS ciphers");
   SSL_CTX_set_options(ctx.get(), SSL_OP_NO_QUERY_MTU | SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION);
   SSL_CTX_set_psk_server_callback(ctx.get(), DtlsServer::pskCallback);
+  // Legacy mode's resumed session comes from the flow, never from a cache.
+  SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_SERVER | SSL_SESS_CACHE_NO_INTERNAL);
+  SSL_CTX_sess_set_get_cb(ctx.get(), DtlsServer::sessionCallback);
   return ctx;
 }
 
@@ -73,21 +96,50 @@ Result<void> prepareDtlsContext() {
   return {};
 }
 
-Result<std::unique_ptr<DtlsServer>> DtlsServer::create(const SecretBuffer& psk, UniqueFd udp) {
-  if (psk.size() != kDtlsPskBytes) return fail("DTLS PSK must be 32 bytes");
+namespace {
+
+Result<std::pair<SslCtxPtr, SslPtr>> newDtlsSsl() {
   auto shared = sharedDtlsContext();
   if (!shared) return fail(shared.error());
   SSL_CTX_up_ref(*shared);
   SslCtxPtr ctx(*shared);
   SslPtr ssl(SSL_new(ctx.get()));
   if (!ssl) return fail("DTLS session");
-  return std::unique_ptr<DtlsServer>(
-      new DtlsServer(std::move(ctx), std::move(ssl), std::move(udp), psk));
+  return std::pair{std::move(ctx), std::move(ssl)};
 }
 
-DtlsServer::DtlsServer(SslCtxPtr ctx, SslPtr ssl, UniqueFd udp, const SecretBuffer& psk)
+}  // namespace
+
+Result<std::unique_ptr<DtlsServer>> DtlsServer::create(const SecretBuffer& psk, UniqueFd udp) {
+  if (psk.size() != kDtlsPskBytes) return fail("DTLS PSK must be 32 bytes");
+  auto made = newDtlsSsl();
+  if (!made) return fail(made.error());
+  std::unique_ptr<DtlsServer> self(
+      new DtlsServer(std::move(made->first), std::move(made->second), std::move(udp)));
+  std::memcpy(self->psk_.data(), psk.view().data(), kDtlsPskBytes);
+  self->has_psk_ = true;
+  return self;
+}
+
+Result<std::unique_ptr<DtlsServer>> DtlsServer::resuming(const SecretBuffer& master_secret,
+                                                         std::uint16_t suite, UniqueFd udp) {
+  if (master_secret.size() != kDtlsMasterSecretBytes)
+    return fail("DTLS master secret must be 48 bytes");
+  if (suite == 0) return fail("no DTLS suite to resume");
+  auto made = newDtlsSsl();
+  if (!made) return fail(made.error());
+  // The client (GnuTLS, no extensions) sends no extended master secret;
+  // one offered anyway must not turn the resumption into a full handshake.
+  SSL_set_options(made->second.get(), SSL_OP_NO_EXTENDED_MASTER_SECRET);
+  std::unique_ptr<DtlsServer> self(
+      new DtlsServer(std::move(made->first), std::move(made->second), std::move(udp)));
+  std::memcpy(self->master_secret_.data(), master_secret.view().data(), kDtlsMasterSecretBytes);
+  self->legacy_suite_ = suite;
+  return self;
+}
+
+DtlsServer::DtlsServer(SslCtxPtr ctx, SslPtr ssl, UniqueFd udp)
     : ctx_(std::move(ctx)), ssl_(std::move(ssl)), udp_(std::move(udp)) {
-  std::memcpy(psk_.data(), psk.view().data(), kDtlsPskBytes);
   in_ = BIO_new(BIO_s_mem());
   out_ = BIO_new(BIO_s_mem());
   BIO_set_mem_eof_return(in_, -1);
@@ -98,7 +150,10 @@ DtlsServer::DtlsServer(SslCtxPtr ctx, SslPtr ssl, UniqueFd udp, const SecretBuff
   DTLS_set_link_mtu(ssl_.get(), kLinkMtu);
 }
 
-DtlsServer::~DtlsServer() { secureWipe(psk_.data(), psk_.size()); }
+DtlsServer::~DtlsServer() {
+  secureWipe(psk_.data(), psk_.size());
+  secureWipe(master_secret_.data(), master_secret_.size());
+}
 
 bool DtlsServer::flush() {
   if (!fast_ && !queued_ends_.empty()) return flushQueued();

@@ -3,9 +3,14 @@
 // connection that carried CONNECT (label EXPORTER-openconnect-psk, no
 // context, 32 bytes); the client's PSK identity is ignored. OpenSSL runs on
 // memory BIOs, so the ClientHello main already read can be fed in first.
+// Legacy mode (anyconnect.md 5.3, `resuming`): no PSK; the ClientHello's
+// session id is answered as a resumed session with the client's master
+// secret (sent in X-DTLS-Master-Secret over TLS) and the suite the CONNECT
+// reply named, and nothing else completes (no certificate, no PSK).
 //
 //   auto psk = exportDtlsPsk(tls_ssl);
 //   auto d = DtlsServer::create(*psk, std::move(udp_fd));
+//   auto d = DtlsServer::resuming(master_secret, suite_id, std::move(udp_fd));  // legacy
 //   d->feed(first_datagram, deliver);   // handshake progresses
 //   d->onReadable(deliver);             // later datagrams; deliver(record)
 //   d->send(record);                    // one DTLS record per call
@@ -20,6 +25,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -35,6 +41,7 @@
 namespace bulwark::tls {
 
 inline constexpr std::size_t kDtlsPskBytes = 32;
+inline constexpr std::size_t kDtlsMasterSecretBytes = 48;
 inline constexpr const char* kDtlsPskLabel = "EXPORTER-openconnect-psk";
 
 Result<SecretBuffer> exportDtlsPsk(SSL* tls);
@@ -47,6 +54,8 @@ class DtlsServer {
  public:
   using Deliver = std::function<void(std::span<const std::byte> record)>;
   static Result<std::unique_ptr<DtlsServer>> create(const SecretBuffer& psk, UniqueFd udp);
+  static Result<std::unique_ptr<DtlsServer>> resuming(const SecretBuffer& master_secret,
+                                                      std::uint16_t suite, UniqueFd udp);
   ~DtlsServer();
 
   [[nodiscard]] int fd() const { return udp_.get(); }
@@ -66,9 +75,12 @@ class DtlsServer {
 
   // The context's PSK callback: the PSK of the DtlsServer in the SSL's app data.
   static unsigned pskCallback(SSL* ssl, const char* identity, unsigned char* psk, unsigned max);
+  // The context's session-cache lookup: in legacy mode, the session the
+  // client resumes, made for the id it asked for; otherwise none.
+  static SSL_SESSION* sessionCallback(SSL* ssl, const unsigned char* id, int len, int* copy);
 
  private:
-  DtlsServer(SslCtxPtr ctx, SslPtr ssl, UniqueFd udp, const SecretBuffer& psk);
+  DtlsServer(SslCtxPtr ctx, SslPtr ssl, UniqueFd udp);
   bool flush();
   bool sendDatagrams(char* data);
   bool feedOne(std::span<std::byte> datagram, const Deliver& deliver);
@@ -81,6 +93,9 @@ class DtlsServer {
   BIO* in_ = nullptr;   // owned by ssl_
   BIO* out_ = nullptr;  // owned by ssl_
   std::array<unsigned char, kDtlsPskBytes> psk_{};
+  bool has_psk_ = false;
+  std::array<unsigned char, kDtlsMasterSecretBytes> master_secret_{};  // legacy mode
+  std::uint16_t legacy_suite_ = 0;                                     // 0: PSK mode
   bool established_ = false;
   std::vector<std::size_t> queued_ends_;    // end of each queued record in out_ or sealed_
   bool gso_ = true;                         // UDP_SEGMENT until the kernel refuses it

@@ -163,7 +163,7 @@ HttpSession::Next HttpSession::answerConnect(const http::Request& req) {
   if (connect->cookie.empty())
     return refuse(401, "Cookie is not acceptable", "CONNECT without cookie");
   // main sizes the tunnel MTU by whether DTLS will carry it.
-  const bool wants_dtls = init_.dtls_port != 0 && connect->offers_psk_negotiate;
+  const bool wants_dtls = init_.dtls_port != 0 && connect->offersDtls();
   auto verdict = authd_.checkCookie(std::move(connect->cookie), wants_dtls);
   if (!verdict) return refuse(503, "Service Unavailable", "authd unreachable");
   if (!verdict->ok) return refuse(401, "Cookie is not acceptable", "cookie rejected");
@@ -186,6 +186,11 @@ HttpSession::Next HttpSession::answerConnect(const http::Request& req) {
     p.dtls_app_id = tunnel->info.dtls_app_id;
     p.dtls_port = init_.dtls_port;
     tunnel->dtls_offered = true;
+    if (connect->legacy_dtls_suite) {  // anyconnect.md 5.3
+      p.legacy_dtls_suite = connect->legacy_dtls_suite;
+      tunnel->dtls_legacy_suite = connect->legacy_dtls_suite->id;
+      tunnel->dtls_master_secret = std::move(connect->dtls_master_secret);
+    }
   }
   if (!send(anyconnect::buildConnectReply(p))) return Next::kClose;
   // main logs the tunnel (user, address, device) and audits it.
@@ -201,8 +206,12 @@ std::optional<GrantedTunnel> HttpSession::awaitTunnel() {
     return std::nullopt;
   auto frame = main_.receive();
   if (!frame) return std::nullopt;
-  if (auto ready = ipc::decodeFrame<ipc::TunnelReady>(*frame); ready && frame->fd)
-    return GrantedTunnel{std::move(*ready), std::move(frame->fd)};
+  if (auto ready = ipc::decodeFrame<ipc::TunnelReady>(*frame); ready && frame->fd) {
+    GrantedTunnel granted;
+    granted.info = std::move(*ready);
+    granted.tun = std::move(frame->fd);
+    return granted;
+  }
   if (auto refused = ipc::decodeFrame<ipc::TunnelRefused>(*frame))
     spdlog::warn("{}: tunnel refused: {}", peer_, refused->reason);
   return std::nullopt;

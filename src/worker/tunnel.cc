@@ -52,7 +52,7 @@ Tunnel::Tunnel(std::string peer, const ipc::WorkerInit& init, TlsStream& tls, Gr
   last_rx_ = last_data_ = last_report_ = last_dtls_rx_ = woke_at_ = Clock::now();
   tls_.coalesceWrites();
   to_tun_.thinAcks(init.ack_thinning);
-  if (granted_.dtls_offered) {
+  if (granted_.dtls_offered && granted_.dtls_legacy_suite == 0) {
     // The PSK comes from the TLS connection that carried this CONNECT.
     auto psk = tls::exportDtlsPsk(tls_.ssl());
     if (psk) dtls_psk_ = std::move(*psk);
@@ -97,14 +97,22 @@ int Tunnel::run() {
 
 void Tunnel::adoptDtlsFlow(ipc::Frame& frame) {
   auto flow = ipc::decodeFrame<ipc::DtlsFlow>(frame);
-  if (!flow || !frame.fd || dtls_psk_.empty()) return;
-  auto server = tls::DtlsServer::create(dtls_psk_, std::move(frame.fd));
+  if (!flow || !frame.fd) return;
+  auto server = newDtlsFlow(std::move(frame.fd));
   if (!server) return;
   // A new flow replaces the current one only once its handshake succeeds, so
   // a forged ClientHello cannot take DTLS away from the real client.
   dtls_pending_ = std::move(*server);
   auto bytes = std::as_bytes(std::span(flow->datagram.data(), flow->datagram.size()));
   if (!dtls_pending_->feed(bytes, [this](auto r) { onDtlsRecord(r); })) dtls_pending_.reset();
+}
+
+Result<std::unique_ptr<tls::DtlsServer>> Tunnel::newDtlsFlow(UniqueFd udp) {
+  if (granted_.dtls_legacy_suite != 0)
+    return tls::DtlsServer::resuming(granted_.dtls_master_secret, granted_.dtls_legacy_suite,
+                                     std::move(udp));
+  if (dtls_psk_.empty()) return fail("no DTLS key");
+  return tls::DtlsServer::create(dtls_psk_, std::move(udp));
 }
 
 void Tunnel::pumpDtls(std::unique_ptr<tls::DtlsServer>& flow, bool pending) {
@@ -115,7 +123,8 @@ void Tunnel::pumpDtls(std::unique_ptr<tls::DtlsServer>& flow, bool pending) {
     return;
   }
   if (pending && flow->established()) {
-    spdlog::info("{}: DTLS established, {}", peer_,
+    spdlog::info("{}: DTLS established ({}), {}", peer_,
+                 granted_.dtls_legacy_suite != 0 ? "legacy, resumed session" : "PSK-NEGOTIATE",
                  flow->recordFastPath() ? "data records sealed in the worker (AES-GCM)"
                                         : "data records through OpenSSL");
     dtls_ = std::move(flow);

@@ -29,6 +29,10 @@ struct GrantedTunnel {
   ipc::TunnelReady info;
   UniqueFd tun;
   bool dtls_offered = false;
+  // Legacy DTLS (anyconnect.md 5.3): the client's X-DTLS-Master-Secret and
+  // the suite the reply named. Empty: PSK-NEGOTIATE.
+  SecretBuffer dtls_master_secret;
+  std::uint16_t dtls_legacy_suite = 0;
 };
 
 class Tunnel {
@@ -49,6 +53,7 @@ class Tunnel {
   void queueControl(std::uint8_t type, std::span<const std::byte> payload);
   bool onMainMessage();
   void adoptDtlsFlow(ipc::Frame& frame);
+  Result<std::unique_ptr<tls::DtlsServer>> newDtlsFlow(UniqueFd udp);
   void onDtlsRecord(std::span<const std::byte> record);
   void pumpDtls(std::unique_ptr<tls::DtlsServer>& flow, bool pending);
   bool sendPacket(std::size_t len);
@@ -81,7 +86,7 @@ class Tunnel {
   bool read_wants_write_ = false;
   WakeModeration moderation_;
 
-  SecretBuffer dtls_psk_;
+  SecretBuffer dtls_psk_;  // PSK-NEGOTIATE; legacy mode keeps granted_.dtls_master_secret
   std::unique_ptr<tls::DtlsServer> dtls_;          // established flow
   std::unique_ptr<tls::DtlsServer> dtls_pending_;  // handshaking flow
   bool dtls_active_ = false;                       // the client's last data came over DTLS

@@ -13,7 +13,7 @@ grep -q "Established DTLS connection" "$WORK/client-tun0.log" || fail "no DTLS"
 grep -q "PSK" "$WORK/client-tun0.log" || fail "not PSK-NEGOTIATE"
 grep -q "No change in MTU after detection" "$WORK/client-tun0.log" || fail "MTU probe not echoed (MTU dropped)"
 # openconnect's AES-GCM suite: the data records skip OpenSSL's record layer.
-wait_until 5 grep -q "DTLS established, data records sealed in the worker" "$WORK/server.log" ||
+wait_until 5 grep -q "DTLS established (PSK-NEGOTIATE), data records sealed in the worker" "$WORK/server.log" ||
   fail "DTLS data records did not take the worker's AES-GCM path"
 in_client ping -c 5 -W 2 "$GATEWAY_TUN_IP" >/dev/null || fail "ping over DTLS failed"
 # MTU "auto" on this 1500 link: 1500 - 20 - 8 - 38 (DTLS, AES-GCM, type byte),

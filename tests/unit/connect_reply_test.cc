@@ -97,5 +97,87 @@ TEST(ConnectRequest, DetectsPskNegotiateOffer) {
   EXPECT_FALSE(sneaky->offers_psk_negotiate);
 }
 
+const std::string kSecretHex =
+    "62807D07EF2A5FA208C43BB93B0CC0CAEF5226C5009E5F8D7F21DEBA9AF2FE02BC8224CE24F2BF7C6506EF41475BA9"
+    "05";
+
+TEST(ConnectRequest, LegacyDtlsOnlyWithoutPskNegotiate) {
+  // What openconnect --dtls-ciphers=OC-DTLS1_2-AES256-GCM sends.
+  auto legacy = parseConnectRequest(connectRequest(
+      "X-DTLS-Master-Secret: " + kSecretHex + "\r\nX-DTLS-CipherSuite: OC-DTLS1_2-AES256-GCM\r\n"));
+  ASSERT_TRUE(legacy) << legacy.error().message;
+  EXPECT_FALSE(legacy->offers_psk_negotiate);
+  ASSERT_TRUE(legacy->legacy_dtls_suite);
+  EXPECT_EQ(legacy->legacy_dtls_suite->name, "OC-DTLS1_2-AES256-GCM");
+  EXPECT_EQ(legacy->legacy_dtls_suite->header, "X-DTLS-CipherSuite");
+  EXPECT_EQ(legacy->legacy_dtls_suite->id, 0x009d);
+  EXPECT_TRUE(legacy->offersDtls());
+  ASSERT_EQ(legacy->dtls_master_secret.size(), kDtlsMasterSecretBytes);
+  EXPECT_EQ(legacy->dtls_master_secret.view().substr(0, 3), "\x62\x80\x7d");
+  EXPECT_EQ(legacy->dtls_master_secret.view().back(), '\x05');
+
+  // openconnect's default: PSK-NEGOTIATE first; the secret is then unused.
+  auto psk = parseConnectRequest(
+      connectRequest("X-DTLS-Master-Secret: " + kSecretHex +
+                     "\r\nX-DTLS-CipherSuite: PSK-NEGOTIATE:OC-DTLS1_2-AES256-GCM\r\n"
+                     "X-DTLS12-CipherSuite: ECDHE-RSA-AES256-GCM-SHA384:AES256-GCM-SHA384\r\n"));
+  ASSERT_TRUE(psk);
+  EXPECT_TRUE(psk->offers_psk_negotiate);
+  EXPECT_FALSE(psk->legacy_dtls_suite);
+
+  // No secret, or only suites the gateway does not serve: no DTLS.
+  auto no_secret =
+      parseConnectRequest(connectRequest("X-DTLS-CipherSuite: OC-DTLS1_2-AES256-GCM\r\n"));
+  ASSERT_TRUE(no_secret);
+  EXPECT_FALSE(no_secret->offersDtls());
+  auto cbc_only = parseConnectRequest(
+      connectRequest("X-DTLS-Master-Secret: " + kSecretHex +
+                     "\r\nX-DTLS-CipherSuite: AES256-SHA:AES128-SHA:DES-CBC3-SHA\r\n"));
+  ASSERT_TRUE(cbc_only);
+  EXPECT_FALSE(cbc_only->offersDtls());
+}
+
+TEST(ConnectRequest, RefusesAMalformedMasterSecret) {
+  for (std::string bad :
+       {kSecretHex.substr(2), kSecretHex + "00", "zz" + kSecretHex.substr(2), std::string()}) {
+    SCOPED_TRACE(bad);
+    auto r = parseConnectRequest(connectRequest("X-DTLS-Master-Secret: " + bad + "\r\n"));
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("X-DTLS-Master-Secret"), std::string::npos);
+  }
+}
+
+TEST(LegacyDtls, PicksTheStrongestSuiteTheClientLists) {
+  auto pick = [](std::optional<std::string_view> a, std::optional<std::string_view> b) {
+    auto s = chooseLegacyDtlsSuite(a, b);
+    return s ? std::string(s->header) + " " + std::string(s->name) : std::string("none");
+  };
+  EXPECT_EQ(pick("AES128-SHA:OC-DTLS1_2-AES128-GCM:OC-DTLS1_2-AES256-GCM", std::nullopt),
+            "X-DTLS-CipherSuite OC-DTLS1_2-AES256-GCM");
+  EXPECT_EQ(pick("OC-DTLS1_2-AES128-GCM", "ECDHE-RSA-AES256-GCM-SHA384"),
+            "X-DTLS-CipherSuite OC-DTLS1_2-AES128-GCM");
+  EXPECT_EQ(pick(std::nullopt, "AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384"),
+            "X-DTLS12-CipherSuite ECDHE-RSA-AES256-GCM-SHA384");
+  // A name is matched whole, and only in the header it belongs to.
+  EXPECT_EQ(pick("XOC-DTLS1_2-AES256-GCM:OC-DTLS1_2-AES256-GCMX", std::nullopt), "none");
+  EXPECT_EQ(pick("AES256-GCM-SHA384", "OC-DTLS1_2-AES256-GCM"), "none");
+  EXPECT_EQ(pick("", ""), "none");
+}
+
+TEST(ConnectReply, LegacyDtlsNamesTheSessionAndTheSuite) {
+  TunnelParams p;
+  p.dtls_app_id = std::string(64, 'b');
+  p.dtls_port = 443;
+  p.dpd_seconds = 30;
+  p.legacy_dtls_suite = chooseLegacyDtlsSuite(std::nullopt, "AES256-GCM-SHA384");
+  std::string r = buildConnectReply(p);
+  EXPECT_NE(r.find("\r\nX-DTLS-Session-ID: " + std::string(64, 'b') + "\r\n"), std::string::npos);
+  EXPECT_NE(r.find("\r\nX-DTLS12-CipherSuite: AES256-GCM-SHA384\r\n"), std::string::npos);
+  EXPECT_NE(r.find("\r\nX-DTLS-Port: 443\r\n"), std::string::npos);
+  EXPECT_NE(r.find("\r\nX-DTLS-DPD: 30\r\n"), std::string::npos);
+  EXPECT_EQ(r.find("X-DTLS-App-ID"), std::string::npos);
+  EXPECT_EQ(r.find("PSK-NEGOTIATE"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace bulwark::anyconnect

@@ -60,7 +60,7 @@ std::pair<UniqueFd, UniqueFd> udpPair() {
 // OpenSSL's DTLS client on memory BIOs; datagrams go through its UDP socket.
 class Client {
  public:
-  Client(UniqueFd fd, const char* ciphers) : fd_(std::move(fd)) {
+  Client(UniqueFd fd, const char* ciphers) : fd_(std::move(fd)), suites_(ciphers) {
     ctx_ = SSL_CTX_new(DTLS_client_method());
     SSL_CTX_set_min_proto_version(ctx_, DTLS1_2_VERSION);
     SSL_CTX_set_max_proto_version(ctx_, DTLS1_2_VERSION);
@@ -102,12 +102,35 @@ class Client {
     (void)BIO_reset(out_);
     return bytes;
   }
-  void sendOutput() {
+  // Sends what the client wrote; false if it had written nothing.
+  bool sendOutput() {
     auto bytes = takeOutput();
-    if (!bytes.empty())
-      ASSERT_EQ(::send(fd_.get(), bytes.data(), bytes.size(), 0),
-                static_cast<ssize_t>(bytes.size()));
+    if (bytes.empty()) return false;
+    EXPECT_EQ(::send(fd_.get(), bytes.data(), bytes.size(), 0), static_cast<ssize_t>(bytes.size()));
+    return true;
   }
+  // Makes the client resume a made-up session of the one suite it offers.
+  void setSession(const std::string& master_secret, const std::string& id) {
+    SSL_SESSION* s = SSL_SESSION_new();
+    const SSL_CIPHER* suite = nullptr;  // the (1.2) suite the client was made with
+    auto* suites = SSL_get_ciphers(ssl_);
+    for (int i = 0; i < sk_SSL_CIPHER_num(suites); ++i)
+      if (suites_ == SSL_CIPHER_get_name(sk_SSL_CIPHER_value(suites, i)))
+        suite = sk_SSL_CIPHER_value(suites, i);
+    ASSERT_NE(suite, nullptr);
+    ASSERT_EQ(
+        SSL_SESSION_set1_master_key(s, reinterpret_cast<const unsigned char*>(master_secret.data()),
+                                    master_secret.size()),
+        1);
+    ASSERT_EQ(SSL_SESSION_set1_id(s, reinterpret_cast<const unsigned char*>(id.data()),
+                                  static_cast<unsigned>(id.size())),
+              1);
+    ASSERT_EQ(SSL_SESSION_set_cipher(s, suite), 1);
+    ASSERT_EQ(SSL_SESSION_set_protocol_version(s, DTLS1_2_VERSION), 1);
+    ASSERT_EQ(SSL_set_session(ssl_, s), 1);
+    SSL_SESSION_free(s);
+  }
+  [[nodiscard]] bool resumed() const { return SSL_session_reused(ssl_) == 1; }
   // The next datagram from the server, or empty after 2 s.
   std::vector<std::byte> receive() {
     if (!readable(fd_.get())) return {};
@@ -145,6 +168,7 @@ class Client {
 
  private:
   UniqueFd fd_;
+  std::string suites_;
   SSL_CTX* ctx_ = nullptr;
   SSL* ssl_ = nullptr;
   BIO* in_ = nullptr;
@@ -164,17 +188,10 @@ struct Flow {
 };
 
 // Runs the handshake as the worker does: main's first datagram is fed in,
-// the rest arrive on the server's socket.
-Flow connect(const char* ciphers) {
-  Flow f;
-  auto [s, c] = udpPair();
-  int server_fd = s.get();
-  auto made = DtlsServer::create(SecretBuffer(kPsk), std::move(s));
-  EXPECT_TRUE(made);
-  f.server = std::move(*made);
-  f.client = std::make_unique<Client>(std::move(c), ciphers);
+// the rest arrive on the server's socket. False if the server dropped the flow.
+bool drive(Flow& f, int server_fd) {
   EXPECT_FALSE(f.client->handshake());
-  EXPECT_TRUE(f.server->feed(f.client->takeOutput(), f.deliver()));
+  if (!f.server->feed(f.client->takeOutput(), f.deliver())) return false;
   for (int round = 0; round < 10; ++round) {
     if (f.server->established() && f.client->handshake()) break;
     // The server's flight: wait for its first datagram, then take the rest.
@@ -183,11 +200,45 @@ Flow connect(const char* ciphers) {
       f.last_handshake_datagram = f.client->receive();
       f.client->give(f.last_handshake_datagram);
     }
-    if (f.client->handshake()) continue;
-    f.client->sendOutput();
-    if (readable(server_fd)) EXPECT_TRUE(f.server->onReadable(f.deliver()));
+    // A resuming client finishes last and still has its Finished to send.
+    bool done = f.client->handshake();
+    if (f.client->sendOutput() && readable(server_fd) && !f.server->onReadable(f.deliver()))
+      return false;
+    if (done) break;
   }
+  return true;
+}
+
+Flow connect(const char* ciphers) {
+  Flow f;
+  auto [s, c] = udpPair();
+  int server_fd = s.get();
+  auto made = DtlsServer::create(SecretBuffer(kPsk), std::move(s));
+  EXPECT_TRUE(made);
+  f.server = std::move(*made);
+  f.client = std::make_unique<Client>(std::move(c), ciphers);
+  EXPECT_TRUE(drive(f, server_fd));
   EXPECT_TRUE(f.server->established());
+  return f;
+}
+
+// Legacy mode (anyconnect.md 5.3): the client resumes a session that never
+// existed, with the master secret it sent over TLS and the suite the CONNECT
+// reply named, as openconnect's GnuTLS does.
+const std::string kMasterSecret(kDtlsMasterSecretBytes, '\x33');
+const std::string kSessionId(32, '\x7e');
+
+Flow resume(std::uint16_t server_suite, const char* client_suite, const std::string& secret,
+            bool* completed) {
+  Flow f;
+  auto [s, c] = udpPair();
+  int server_fd = s.get();
+  auto made = DtlsServer::resuming(SecretBuffer(kMasterSecret), server_suite, std::move(s));
+  EXPECT_TRUE(made);
+  f.server = std::move(*made);
+  f.client = std::make_unique<Client>(std::move(c), client_suite);
+  f.client->setSession(secret, kSessionId);
+  *completed = drive(f, server_fd) && f.server->established() && f.client->handshake();
   return f;
 }
 
@@ -339,6 +390,51 @@ TEST(DtlsServer, AnAlertStillReachesOpenSsl) {
   ASSERT_TRUE(f.server->recordFastPath());
   f.client->shutdown();  // close_notify: the flow ends
   EXPECT_FALSE(f.server->feed(f.client->takeOutput(), f.deliver()));
+}
+
+TEST(DtlsServer, LegacyModeResumesTheClientsSessionAndCarriesData) {
+  struct Case {
+    std::uint16_t id;
+    const char* openssl_name;
+  };
+  for (Case c : {Case{0x009d, "AES256-GCM-SHA384"}, Case{0x009c, "AES128-GCM-SHA256"},
+                 Case{0xc030, "ECDHE-RSA-AES256-GCM-SHA384"}}) {
+    SCOPED_TRACE(c.openssl_name);
+    bool completed = false;
+    Flow f = resume(c.id, c.openssl_name, kMasterSecret, &completed);
+    ASSERT_TRUE(completed);
+    EXPECT_TRUE(f.client->resumed());  // openconnect refuses a full handshake here
+    EXPECT_TRUE(f.server->recordFastPath());
+    bothWays(f);
+  }
+}
+
+TEST(DtlsServer, LegacyModeCompletesNothingWithoutTheMasterSecret) {
+  bool completed = true;
+  std::string wrong = kMasterSecret;
+  wrong[0] ^= 1;
+  Flow f = resume(0x009d, "AES256-GCM-SHA384", wrong, &completed);
+  EXPECT_FALSE(completed);
+  EXPECT_FALSE(f.server->established());
+}
+
+TEST(DtlsServer, LegacyModeRefusesAnyOtherSuiteOrAFullHandshake) {
+  // The resumed session's suite is not among the client's: no resumption,
+  // and with no certificate and no PSK nothing else completes either.
+  bool completed = true;
+  Flow f = resume(0x009d, "AES128-GCM-SHA256", kMasterSecret, &completed);
+  EXPECT_FALSE(completed);
+  EXPECT_FALSE(f.server->established());
+
+  auto [s, c] = udpPair();
+  int server_fd = s.get();
+  auto made = DtlsServer::resuming(SecretBuffer(kMasterSecret), 0x009d, std::move(s));
+  ASSERT_TRUE(made);
+  Flow psk;
+  psk.server = std::move(*made);
+  psk.client = std::make_unique<Client>(std::move(c), "PSK-AES256-GCM-SHA384");  // PSK of 0x5a
+  drive(psk, server_fd);
+  EXPECT_FALSE(psk.server->established());
 }
 
 }  // namespace

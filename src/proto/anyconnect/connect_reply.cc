@@ -62,13 +62,15 @@ Result<ConnectRequest> parseConnectRequest(const http::Request& req) {
   if (!mtu) return fail(mtu.error());
   out.base_mtu = *base;
   out.mtu = *mtu;
-  if (auto suites = req.header("X-DTLS-CipherSuite")) {
-    std::string_view rest = *suites;
-    while (!rest.empty() && !out.offers_psk_negotiate) {
-      auto colon = rest.find(':');
-      out.offers_psk_negotiate = rest.substr(0, colon) == "PSK-NEGOTIATE";
-      rest = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
-    }
+  auto suites = req.header("X-DTLS-CipherSuite");
+  out.offers_psk_negotiate = suites && suiteListed(*suites, "PSK-NEGOTIATE");
+  if (auto secret = req.header("X-DTLS-Master-Secret")) {
+    auto parsed = parseDtlsMasterSecret(*secret);
+    if (!parsed) return fail(parsed.error());
+    out.dtls_master_secret = std::move(*parsed);
+    // anyconnect.md 5.1: PSK-NEGOTIATE when offered; the secret is then unused.
+    if (!out.offers_psk_negotiate)
+      out.legacy_dtls_suite = chooseLegacyDtlsSuite(suites, req.header("X-DTLS12-CipherSuite"));
   }
   return out;
 }
@@ -97,9 +99,14 @@ std::string buildConnectReply(const TunnelParams& p) {
   if (!p.banner.empty()) h("X-CSTP-Banner", percentEncode(p.banner));
   h("X-CSTP-Base-MTU", std::to_string(p.base_mtu));
   h("X-CSTP-MTU", std::to_string(p.mtu));
-  if (!p.dtls_app_id.empty()) {  // anyconnect.md 5.2
+  if (!p.dtls_app_id.empty() && p.legacy_dtls_suite) {  // anyconnect.md 5.3
+    h("X-DTLS-Session-ID", p.dtls_app_id);
+    h(p.legacy_dtls_suite->header, std::string(p.legacy_dtls_suite->name));
+  } else if (!p.dtls_app_id.empty()) {  // anyconnect.md 5.2
     h("X-DTLS-App-ID", p.dtls_app_id);
     h("X-DTLS-CipherSuite", "PSK-NEGOTIATE");
+  }
+  if (!p.dtls_app_id.empty()) {
     h("X-DTLS-Port", std::to_string(p.dtls_port));
     h("X-DTLS-DPD", std::to_string(p.dpd_seconds));
     h("X-DTLS-Keepalive", std::to_string(p.keepalive_seconds));

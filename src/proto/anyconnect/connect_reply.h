@@ -2,8 +2,10 @@
 // the client's request headers and building the "200 CONNECTED" reply.
 //
 // Reply header names are case-sensitive for the client; they are written
-// exactly as the spec's table. DTLS headers (PSK-NEGOTIATE only) are added
-// when the params carry an App-ID; no Content-Encoding (compression declined).
+// exactly as the spec's table. DTLS headers are added when the params carry
+// an App-ID: PSK-NEGOTIATE (anyconnect.md 5.2), or for a client that does not
+// offer it the legacy resumed session (5.3, legacy_dtls.h) with the App-ID as
+// its session id; no Content-Encoding (compression declined).
 //
 //   auto c = parseConnectRequest(req);          // cookie, X-CSTP-* hints
 //   std::string head = buildConnectReply(params); // send, then CSTP frames
@@ -16,6 +18,7 @@
 
 #include "common/error.h"
 #include "common/secret_buffer.h"
+#include "proto/anyconnect/legacy_dtls.h"
 #include "proto/http/request.h"
 
 namespace bulwark::anyconnect {
@@ -31,6 +34,11 @@ struct ConnectRequest {
   std::optional<unsigned> base_mtu;             // X-CSTP-Base-MTU
   std::optional<unsigned> mtu;                  // X-CSTP-MTU
   bool offers_psk_negotiate = false;            // X-DTLS-CipherSuite lists PSK-NEGOTIATE
+  SecretBuffer dtls_master_secret;              // X-DTLS-Master-Secret, 48 bytes; empty if absent
+  // The legacy suite the gateway would pick from X-DTLS(12)-CipherSuite, if
+  // the client did not offer PSK-NEGOTIATE and sent a master secret.
+  std::optional<LegacyDtlsSuite> legacy_dtls_suite;
+  [[nodiscard]] bool offersDtls() const { return offers_psk_negotiate || legacy_dtls_suite; }
 };
 
 Result<ConnectRequest> parseConnectRequest(const http::Request& req);
@@ -50,6 +58,9 @@ struct TunnelParams {
   std::string banner;
   std::string dtls_app_id;  // hex; empty: no DTLS offered
   unsigned dtls_port = 0;
+  // Set: legacy mode with this suite (X-DTLS-Session-ID = the App-ID);
+  // unset: PSK-NEGOTIATE.
+  std::optional<LegacyDtlsSuite> legacy_dtls_suite;
 };
 
 std::string buildConnectReply(const TunnelParams& p);
