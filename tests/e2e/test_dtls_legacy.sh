@@ -4,7 +4,8 @@
 # X-DTLS-Session-ID, resumes that session with its own master secret, and the
 # tunnel's traffic flows over DTLS with the worker's AES-GCM record path. A
 # ClientHello resuming the live session id from another port without the
-# secret binds nothing, and the real flow keeps working.
+# secret binds nothing, and the real flow keeps working. A client listing
+# only X-DTLS12-CipherSuite names gets its suite named in that header.
 source "$(dirname "$0")/lib.sh"
 e2e_setup
 start_server
@@ -34,3 +35,11 @@ in_client ping -c 3 -W 2 "$GATEWAY_TUN_IP" >/dev/null || fail "tunnel disturbed 
 grew() { [[ $(dtls_in) -ge $((before + 3 * 84)) ]]; }
 wait_until 5 grew || fail "real DTLS stopped carrying traffic after the forged hello"
 [[ $(grep -c "DTLS established" "$WORK/server.log") -eq 1 ]] || fail "the forged flow got a DTLS session"
+# Cisco's DTLS 1.2 names come in X-DTLS12-CipherSuite and are answered there.
+start_client alice alicepass tun1 -v --dtls12-ciphers=ECDHE-RSA-AES256-GCM-SHA384
+log1="$WORK/client-tun1.log"
+grep -q "^X-DTLS12-CipherSuite: ECDHE-RSA-AES256-GCM-SHA384$" "$log1" || fail "X-DTLS12 suite not named"
+grep -q "Established DTLS connection" "$log1" || fail "no DTLS for the X-DTLS12 client"
+in_client ping -c 2 -W 2 -I tun1 "$GATEWAY_TUN_IP" >/dev/null || fail "ping over X-DTLS12 legacy DTLS failed"
+wait_until 5 test "$(grep -c 'DTLS established (legacy' "$WORK/server.log")" -eq 2 ||
+  fail "server did not report the second legacy flow"
