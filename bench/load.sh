@@ -10,8 +10,10 @@
 # configuration with every limit lifted (max_clients = 0, max_sessions_per_user
 # = 0, a /16 pool). For each N a fresh bulwarkd is started in the server
 # namespace and bench/loadgen/loadgen.py opens N CSTP tunnels from the client
-# namespace (TLS only, no DTLS, no data traffic; a keepalive every
-# $KEEPALIVE s per tunnel). While the N tunnels are held it measures:
+# namespace (CSTP over TLS plus a DTLS channel each, legacy mode, as
+# loadgen/dtls_legacy.py explains; DTLS=0 for TLS only; no data traffic; a
+# keepalive every $KEEPALIVE s per tunnel on each channel). While the N
+# tunnels are held it measures:
 #   * PSS of bulwarkd + bulwark-authd + every bulwark-worker (smaps_rollup),
 #     and per session: (total - total with 0 sessions) / sessions up
 #   * server CPU (utime+stime of the whole tree, exited children included via
@@ -21,7 +23,8 @@
 # Prints a table; JSON goes to /tmp/bulwark-load/.
 #
 # --quick: 50 sessions, short hold (smoke test).
-# Environment: RAMP (sessions/s started, default 100), CONCURRENCY (logins in
+# Environment: DTLS (1 = a DTLS channel per tunnel, the default; 0 = TLS only),
+# RAMP (sessions/s started, default 100), CONCURRENCY (logins in
 # flight, default 64), KEEPALIVE (s, default 5), IDLE_SECONDS (default 10),
 # SOURCE_IPS (client addresses to spread over, default 4), BULWARK_BIN_DIR,
 # KEEP_WORK=1 (keep the temp dir with logs), OUT_DIR (default /tmp/bulwark-load),
@@ -48,13 +51,16 @@ IDLE_SECONDS=${IDLE_SECONDS:-10}
 NSRC=${SOURCE_IPS:-4}
 MIN_AVAIL_MIB=${MIN_AVAIL_MIB:-3072}
 MAX_RAMP_SECONDS=${MAX_RAMP_SECONDS:-}
+DTLS=${DTLS:-1}
+DTLS_ARGS=()
+[[ $DTLS == 1 ]] && DTLS_ARGS=(--dtls)
 
 QUICK=0
 SIZES=()
 for a in "$@"; do
   case $a in
     --quick) QUICK=1 ;;
-    -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
     ''|*[!0-9]*) echo "usage: $0 [--quick] [SESSIONS...]" >&2; exit 2 ;;
     *) SIZES+=("$a") ;;
   esac
@@ -226,7 +232,7 @@ for N in "${SIZES[@]}"; do
   ip netns exec "$NS_C" python3 "$LOADGEN" --host "$SERVER_IP" --user "$LOAD_USER" --password "$LOAD_PASS" \
     --sessions "$N" --ramp "$RAMP" --concurrency-limit "$CONCURRENCY" --keepalive "$KEEPALIVE" \
     --hold "$hold_max" --source-ips "$(IFS=,; echo "${SRC_IPS[*]}")" --timeout 120 \
-    --progress 10 --ready-file "$ready" --release-file "$release" --stop-ramp-file "$stopramp" \
+    "${DTLS_ARGS[@]}" --progress 10 --ready-file "$ready" --release-file "$release" --stop-ramp-file "$stopramp" \
     >"$base-loadgen.json" 2> >(tee "$WORK/loadgen-$tag.log" | sed -u 's/^/  /' >&2) &
   LOADGEN_PID=$!
   # Wait for the end of ramp-up. Safety: if the machine runs low on memory,
@@ -339,7 +345,7 @@ done
 python3 - "${RESULTS[@]}" <<'PY'
 import json, sys
 rows = [json.load(open(p)) for p in sys.argv[1:]]
-hdr = ["N", "up", "failed", "PSS base MiB", "PSS hold MiB", "PSS/sess KiB", "worker KiB",
+hdr = ["N", "up", "failed", "DTLS up", "PSS base MiB", "PSS hold MiB", "PSS/sess KiB", "worker KiB",
        "ramp s", "conn/s", "login p50/p95 ms", "CPU ramp s", "CPU/conn ms", "idle CPU %",
        "MemAvail MiB"]
 out = [hdr]
@@ -347,6 +353,7 @@ for d in rows:
     lm = d["login_ms"] or {}
     out.append([str(d["sessions_wanted"]), str(d["sessions_up"]),
                 str(d["loadgen"].get("failed_logins", "?")),
+                str(d["loadgen"].get("dtls_up", 0)) if d["loadgen"].get("dtls") else "-",
                 f'{d["pss_baseline_kib"]/1024:.1f}', f'{d["pss_hold_kib"]/1024:.1f}',
                 str(d["pss_per_session_kib"]), str(d["worker_pss_avg_kib"]),
                 str(d["ramp_seconds"]), str(d["connect_rate_per_s"]),

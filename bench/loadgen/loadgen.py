@@ -14,9 +14,11 @@ tunnel up and keep it alive:
   --keepalive seconds, every server DPD-REQ (type 3) answered with DPD-RESP
   (type 4), the tunnel counted as dropped if the server closes it.
 
-DTLS is not attempted (no X-DTLS-* headers are sent, so the server offers a
-TLS-only tunnel or its DTLS offer is simply ignored). No IP traffic is sent
-through the tunnels: this measures per-session cost, not throughput.
+With --dtls each tunnel also opens a DTLS channel and keeps it alive (a DTLS
+keepalive beside each CSTP one, server DPD requests echoed), in legacy mode
+(X-DTLS-Master-Secret; dtls_legacy.py says why not PSK-NEGOTIATE); without it
+no X-DTLS-* headers are sent and the tunnels are TLS-only. No IP traffic is
+sent through the tunnels: this measures per-session cost, not throughput.
 
 Python 3 standard library only. Typical use (from the client namespace):
 
@@ -44,6 +46,8 @@ import ssl
 import struct
 import sys
 import time
+
+from dtls_legacy import SUITE_NAME, DtlsError, LegacyDtls
 
 # asyncio's TLS transport keeps a zero-filled read buffer of max_size bytes
 # (256 KiB) per connection; at 10,000 tunnels that alone is 2.5 GB of the
@@ -99,6 +103,10 @@ class Stats:
         self.frames_rx = {}
         self.first_start = None
         self.last_up = None
+        self.dtls_up = 0
+        self.dtls_failures = {}
+        self.dtls_ms = []
+        self.dtls_keepalives_sent = 0
 
     def fail(self, reason, detail=""):
         self.failures[reason] = self.failures.get(reason, 0) + 1
@@ -119,6 +127,9 @@ class Session:
         self.reader = None
         self.writer = None
         self.cookie = None
+        self.dtls_secret = os.urandom(48)
+        self.dtls_offer = None  # (session id bytes, port) from the CONNECT reply
+        self.dtls = None
 
     async def open_tls(self):
         kw = {}
@@ -227,7 +238,8 @@ class Session:
                "X-CSTP-Base-MTU: 1500\r\n"
                "X-CSTP-MTU: 1400\r\n"
                "X-CSTP-Address-Type: IPv4\r\n"
-               "\r\n" % (self.args.host, self.cookie, self.idx)).encode()
+               "%s"
+               "\r\n" % (self.args.host, self.cookie, self.idx, self.dtls_headers())).encode()
         try:
             self.writer.write(req)
             await self.writer.drain()
@@ -247,6 +259,37 @@ class Session:
         if not addr:
             raise Failure("connect_no_address")
         self.address = addr
+        sid = dict(headers).get("X-DTLS-Session-ID")
+        port = dict(headers).get("X-DTLS-Port")
+        if sid and port and dict(headers).get("X-DTLS-CipherSuite") == SUITE_NAME:
+            self.dtls_offer = (bytes.fromhex(sid), int(port))
+
+    def dtls_headers(self):
+        if not self.args.dtls:
+            return ""
+        return ("X-DTLS-Master-Secret: %s\r\nX-DTLS-CipherSuite: %s\r\n"
+                % (self.dtls_secret.hex().upper(), SUITE_NAME))
+
+    async def open_dtls(self):
+        """DTLS beside the tunnel; a failure is counted, the tunnel stays."""
+        st = self.stats
+        if not self.dtls_offer:
+            st.dtls_failures["dtls_not_offered"] = st.dtls_failures.get("dtls_not_offered", 0) + 1
+            return
+        t0 = time.monotonic()
+        try:
+            self.dtls = LegacyDtls(asyncio.get_running_loop(), (self.args.host, self.dtls_offer[1]),
+                                   self.dtls_offer[0], self.dtls_secret, self.src)
+            await self.dtls.handshake(12)  # openconnect's handshake timeout
+        except (DtlsError, OSError) as e:
+            reason = e.reason if isinstance(e, DtlsError) else "dtls_socket_error"
+            st.dtls_failures[reason] = st.dtls_failures.get(reason, 0) + 1
+            if self.dtls:
+                self.dtls.close()
+            self.dtls = None
+            return
+        st.dtls_ms.append((time.monotonic() - t0) * 1000)
+        st.dtls_up += 1
 
     async def send(self, frame):
         self.writer.write(frame)
@@ -258,6 +301,8 @@ class Session:
         while True:
             await self.send(KEEPALIVE_FRAME)
             self.stats.keepalives_sent += 1
+            if self.dtls and self.dtls.send(bytes([T_KEEPALIVE])):
+                self.stats.dtls_keepalives_sent += 1
             await asyncio.sleep(k)
 
     async def rx_loop(self):
@@ -301,6 +346,8 @@ class Session:
                 t1 = time.monotonic()
                 await self.connect_tunnel()
                 t2 = time.monotonic()
+                if self.args.dtls:
+                    await self.open_dtls()
         except Failure as f:
             st.fail(f.reason, f.detail)
             self.close()
@@ -338,6 +385,10 @@ class Session:
         self.close()
 
     def close(self):
+        if self.dtls is not None:
+            self.stats.dpd_answered += self.dtls.dpd_answered
+            self.dtls.close()
+            self.dtls = None
         if self.writer is not None:
             try:
                 self.writer.close()
@@ -382,8 +433,8 @@ async def main_async(args):
     def progress(final=False):
         el = time.monotonic() - stats.first_start if stats.first_start else 0
         fails = sum(v for k, v in stats.failures.items() if not k.startswith("dropped_"))
-        print("[loadgen] t=%6.1fs started=%d up=%d failed=%d dropped=%d%s" %
-              (el, stats.started, stats.up, fails, stats.dropped,
+        print("[loadgen] t=%6.1fs started=%d up=%d failed=%d dropped=%d dtls=%d%s" %
+              (el, stats.started, stats.up, fails, stats.dropped, stats.dtls_up,
                " (ramp done)" if final else ""), file=sys.stderr, flush=True)
 
     async def reporter():
@@ -463,10 +514,16 @@ async def main_async(args):
         "dpd_answered": stats.dpd_answered,
         "frames_rx_by_type": {str(k): v for k, v in sorted(stats.frames_rx.items())},
         "hold_seconds": round(time.monotonic() - ramp_end, 1),
-        "dtls": False,
+        "dtls": args.dtls,
+        "dtls_up": stats.dtls_up,
+        "dtls_failures": stats.dtls_failures,
+        "dtls_handshake_ms": {"p50": percentile(stats.dtls_ms, 50),
+                              "p95": percentile(stats.dtls_ms, 95)},
+        "dtls_keepalives_sent": stats.dtls_keepalives_sent,
     }
     print(json.dumps(result), flush=True)
-    return 0 if stats.ever_up == args.sessions else 1
+    ok = stats.ever_up == args.sessions and (not args.dtls or stats.dtls_up == stats.ever_up)
+    return 0 if ok else 1
 
 
 def main():
@@ -492,6 +549,8 @@ def main():
                     help="seconds between CSTP keepalives per tunnel")
     ap.add_argument("--timeout", type=float, default=60.0, help="per-step timeout")
     ap.add_argument("--source-ips", help="comma list of local addresses, used round-robin")
+    ap.add_argument("--dtls", action="store_true",
+                    help="also open a DTLS channel per tunnel (legacy mode) and keep it alive")
     ap.add_argument("--separate-connect", action="store_true",
                     help="CONNECT on a new TLS connection instead of the login connection")
     ap.add_argument("--progress", type=float, default=5.0, help="progress line interval")
@@ -501,10 +560,11 @@ def main():
     args = ap.parse_args()
     # Each tunnel is one socket; give ourselves the hard limit.
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    want = min(hard, max(soft, args.sessions * 2 + 256))
+    per = 3 if args.dtls else 2
+    want = min(hard, max(soft, args.sessions * per + 256))
     if want > soft:
         resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
-    if args.sessions * 2 + 64 > want:
+    if args.sessions * per + 64 > want:
         print("[loadgen] warning: RLIMIT_NOFILE %d is low for %d sessions" % (want, args.sessions),
               file=sys.stderr)
     try:
