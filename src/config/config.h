@@ -31,7 +31,7 @@ struct ServerConfig {
   std::string worker_group;
   std::string runtime_dir = "/run/bulwark";
   std::string admin_group;
-  bool dtls = true;                            // UDP on the same port; PSK-NEGOTIATE DTLS 1.2
+  bool dtls = true;  // UDP on the same port: DTLS 1.2, PSK-NEGOTIATE or legacy
   std::string state_dir = "/var/lib/bulwark";  // persisted mitigation policy
 };
 

@@ -92,7 +92,8 @@ struct AuthOtp {
 struct CookieCheck {
   static constexpr auto kType = WorkerAuthdType::kCookieCheck;
   SecretBuffer cookie;
-  bool wants_dtls = false;  // the CONNECT offered PSK-NEGOTIATE and the gateway DTLS
+  // The CONNECT offered a DTLS mode the gateway serves (PSK-NEGOTIATE or legacy).
+  bool wants_dtls = false;
   void encode(Writer& w) const;
   static Result<CookieCheck> decode(Reader& r);
 };
