@@ -34,7 +34,7 @@ Result<SecretBuffer> exportDtlsPsk(SSL* tls) {
 unsigned DtlsServer::pskCallback(SSL* ssl, const char* /*identity*/, unsigned char* psk,
                                  unsigned max) {
   auto* self = static_cast<DtlsServer*>(SSL_get_app_data(ssl));
-  if (self == nullptr || !self->has_psk_ || max < kDtlsPskBytes) return 0;
+  if (self == nullptr || max < kDtlsPskBytes) return 0;
   std::memcpy(psk, self->psk_.data(), kDtlsPskBytes);
   return kDtlsPskBytes;
 }
@@ -61,45 +61,57 @@ SSL_SESSION* DtlsServer::sessionCallback(SSL* ssl, const unsigned char* id, int 
 
 namespace {
 
-Result<SslCtxPtr> makeDtlsContext() {
+enum class Mode { kPsk, kLegacy };
+
+Result<SslCtxPtr> makeDtlsContext(Mode mode) {
   SslCtxPtr ctx(SSL_CTX_new(DTLS_server_method()));
   if (!ctx) return fail("DTLS context");
   SSL_CTX_set_min_proto_version(ctx.get(), DTLS1_2_VERSION);
-  // Plain PSK suites only: the client offers no (EC)DHE-PSK (anyconnect.md 5.2).
-  if (SSL_CTX_set_cipher_list(ctx.get(), "PSK+AESGCM:PSK+CHACHA20") != 1)
-    return fail("DTLS ciphers");
   SSL_CTX_set_options(ctx.get(), SSL_OP_NO_QUERY_MTU | SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION);
-  SSL_CTX_set_psk_server_callback(ctx.get(), DtlsServer::pskCallback);
-  // Legacy mode's resumed session comes from the flow, never from a cache.
+  if (mode == Mode::kPsk) {
+    // Plain PSK suites only: the client offers no (EC)DHE-PSK (anyconnect.md 5.2).
+    if (SSL_CTX_set_cipher_list(ctx.get(), "PSK+AESGCM:PSK+CHACHA20") != 1)
+      return fail("DTLS ciphers");
+    SSL_CTX_set_psk_server_callback(ctx.get(), DtlsServer::pskCallback);
+    return ctx;
+  }
+  // Legacy: no PSK and no certificate, so only the resumption completes. Its
+  // session comes from the flow (sessionCallback), never from a cache. The
+  // client (GnuTLS, no extensions) sends no extended master secret; one
+  // offered anyway must not turn the resumption into a full handshake.
+  if (SSL_CTX_set_cipher_list(ctx.get(), "AESGCM+kRSA:AESGCM+kECDHE+aRSA") != 1)
+    return fail("DTLS ciphers");
+  SSL_CTX_set_options(ctx.get(), SSL_OP_NO_EXTENDED_MASTER_SECRET);
   SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_SERVER | SSL_SESS_CACHE_NO_INTERNAL);
   SSL_CTX_sess_set_get_cb(ctx.get(), DtlsServer::sessionCallback);
   return ctx;
 }
 
-// The context holds no per-flow state (the PSK is found through the SSL's
-// app data), so a process makes it once.
-Result<SSL_CTX*> sharedDtlsContext() {
-  static SslCtxPtr shared;
-  if (!shared) {
-    auto made = makeDtlsContext();
+// A context holds no per-flow state (the PSK or master secret is found
+// through the SSL's app data), so a process makes each once.
+Result<SSL_CTX*> sharedDtlsContext(Mode mode) {
+  static SslCtxPtr shared[2];
+  SslCtxPtr& ctx = shared[mode == Mode::kPsk ? 0 : 1];
+  if (!ctx) {
+    auto made = makeDtlsContext(mode);
     if (!made) return fail(made.error());
-    shared = std::move(*made);
+    ctx = std::move(*made);
   }
-  return shared.get();
+  return ctx.get();
 }
 
 }  // namespace
 
 Result<void> prepareDtlsContext() {
-  auto ctx = sharedDtlsContext();
-  if (!ctx) return fail(ctx.error());
+  for (Mode mode : {Mode::kPsk, Mode::kLegacy})
+    if (auto ctx = sharedDtlsContext(mode); !ctx) return fail(ctx.error());
   return {};
 }
 
 namespace {
 
-Result<std::pair<SslCtxPtr, SslPtr>> newDtlsSsl() {
-  auto shared = sharedDtlsContext();
+Result<std::pair<SslCtxPtr, SslPtr>> newDtlsSsl(Mode mode) {
+  auto shared = sharedDtlsContext(mode);
   if (!shared) return fail(shared.error());
   SSL_CTX_up_ref(*shared);
   SslCtxPtr ctx(*shared);
@@ -112,12 +124,11 @@ Result<std::pair<SslCtxPtr, SslPtr>> newDtlsSsl() {
 
 Result<std::unique_ptr<DtlsServer>> DtlsServer::create(const SecretBuffer& psk, UniqueFd udp) {
   if (psk.size() != kDtlsPskBytes) return fail("DTLS PSK must be 32 bytes");
-  auto made = newDtlsSsl();
+  auto made = newDtlsSsl(Mode::kPsk);
   if (!made) return fail(made.error());
   std::unique_ptr<DtlsServer> self(
       new DtlsServer(std::move(made->first), std::move(made->second), std::move(udp)));
   std::memcpy(self->psk_.data(), psk.view().data(), kDtlsPskBytes);
-  self->has_psk_ = true;
   return self;
 }
 
@@ -126,11 +137,8 @@ Result<std::unique_ptr<DtlsServer>> DtlsServer::resuming(const SecretBuffer& mas
   if (master_secret.size() != kDtlsMasterSecretBytes)
     return fail("DTLS master secret must be 48 bytes");
   if (suite == 0) return fail("no DTLS suite to resume");
-  auto made = newDtlsSsl();
+  auto made = newDtlsSsl(Mode::kLegacy);
   if (!made) return fail(made.error());
-  // The client (GnuTLS, no extensions) sends no extended master secret;
-  // one offered anyway must not turn the resumption into a full handshake.
-  SSL_set_options(made->second.get(), SSL_OP_NO_EXTENDED_MASTER_SECRET);
   std::unique_ptr<DtlsServer> self(
       new DtlsServer(std::move(made->first), std::move(made->second), std::move(udp)));
   std::memcpy(self->master_secret_.data(), master_secret.view().data(), kDtlsMasterSecretBytes);

@@ -90,10 +90,9 @@ class DtlsServer {
   SslCtxPtr ctx_;
   SslPtr ssl_;
   UniqueFd udp_;
-  BIO* in_ = nullptr;   // owned by ssl_
-  BIO* out_ = nullptr;  // owned by ssl_
-  std::array<unsigned char, kDtlsPskBytes> psk_{};
-  bool has_psk_ = false;
+  BIO* in_ = nullptr;                                                  // owned by ssl_
+  BIO* out_ = nullptr;                                                 // owned by ssl_
+  std::array<unsigned char, kDtlsPskBytes> psk_{};                     // PSK mode
   std::array<unsigned char, kDtlsMasterSecretBytes> master_secret_{};  // legacy mode
   std::uint16_t legacy_suite_ = 0;                                     // 0: PSK mode
   bool established_ = false;
