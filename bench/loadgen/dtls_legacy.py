@@ -108,15 +108,13 @@ class LegacyDtls:
             self.sock.bind((local_ip, 0))
         self.sock.connect(server)
         self.ssl = SSL_new(_context())
-        rbio, self.wbio = BIO_new(BIO_s_mem()), BIO_new(BIO_s_mem())
-        self.rbio = rbio
-        SSL_set_bio(self.ssl, rbio, self.wbio)  # the SSL owns both
+        self.rbio, self.wbio = BIO_new(BIO_s_mem()), BIO_new(BIO_s_mem())
+        SSL_set_bio(self.ssl, self.rbio, self.wbio)  # the SSL owns both
         SSL_set_connect_state(self.ssl)
         self._resume(session_id, master_secret)
         self.established = False
         self.failed = None
         self.dpd_answered = 0
-        self.records_in = 0
         self._done = loop.create_future()
         self._buf = ctypes.create_string_buffer(16384)
         loop.add_reader(self.sock.fileno(), self._readable)
@@ -185,7 +183,6 @@ class LegacyDtls:
             if n <= 0:
                 ERR_clear_error()
                 return
-            self.records_in += 1
             rec = self._buf.raw[:n]
             if rec[0] == T_DPD_REQ:  # echoed whole, as openconnect does
                 self.send(bytes([T_DPD_RESP]) + rec[1:])

@@ -259,9 +259,9 @@ class Session:
         if not addr:
             raise Failure("connect_no_address")
         self.address = addr
-        sid = dict(headers).get("X-DTLS-Session-ID")
-        port = dict(headers).get("X-DTLS-Port")
-        if sid and port and dict(headers).get("X-DTLS-CipherSuite") == SUITE_NAME:
+        h = dict(headers)
+        sid, port = h.get("X-DTLS-Session-ID"), h.get("X-DTLS-Port")
+        if sid and port and h.get("X-DTLS-CipherSuite") == SUITE_NAME:
             self.dtls_offer = (bytes.fromhex(sid), int(port))
 
     def dtls_headers(self):

@@ -49,10 +49,12 @@ std::optional<GrantedTunnel> HttpSession::run(Deadline deadline) {
 }
 
 // Routes one request, then wipes every copy of its bytes we hold: a login
-// body carries the password (architecture.md property 5).
+// body carries the password, the headers the cookie and a legacy DTLS
+// master secret (architecture.md property 5).
 HttpSession::Next HttpSession::handle(http::Request req, std::size_t consumed) {
   Next next = route(req);
   secureWipe(req.body.data(), req.body.size());
+  for (auto& [name, value] : req.headers) secureWipe(value.data(), value.size());
   secureWipe(buffer_.data(), consumed);
   buffer_.erase(0, consumed);
   return next;

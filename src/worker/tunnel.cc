@@ -52,10 +52,12 @@ Tunnel::Tunnel(std::string peer, const ipc::WorkerInit& init, TlsStream& tls, Gr
   last_rx_ = last_data_ = last_report_ = last_dtls_rx_ = woke_at_ = Clock::now();
   tls_.coalesceWrites();
   to_tun_.thinAcks(init.ack_thinning);
-  if (granted_.dtls_offered && granted_.dtls_legacy_suite == 0) {
+  if (granted_.dtls_legacy_suite != 0) {
+    dtls_key_ = std::move(granted_.dtls_master_secret);
+  } else if (granted_.dtls_offered) {
     // The PSK comes from the TLS connection that carried this CONNECT.
     auto psk = tls::exportDtlsPsk(tls_.ssl());
-    if (psk) dtls_psk_ = std::move(*psk);
+    if (psk) dtls_key_ = std::move(*psk);
   }
 }
 
@@ -108,11 +110,10 @@ void Tunnel::adoptDtlsFlow(ipc::Frame& frame) {
 }
 
 Result<std::unique_ptr<tls::DtlsServer>> Tunnel::newDtlsFlow(UniqueFd udp) {
+  if (dtls_key_.empty()) return fail("no DTLS key");
   if (granted_.dtls_legacy_suite != 0)
-    return tls::DtlsServer::resuming(granted_.dtls_master_secret, granted_.dtls_legacy_suite,
-                                     std::move(udp));
-  if (dtls_psk_.empty()) return fail("no DTLS key");
-  return tls::DtlsServer::create(dtls_psk_, std::move(udp));
+    return tls::DtlsServer::resuming(dtls_key_, granted_.dtls_legacy_suite, std::move(udp));
+  return tls::DtlsServer::create(dtls_key_, std::move(udp));
 }
 
 void Tunnel::pumpDtls(std::unique_ptr<tls::DtlsServer>& flow, bool pending) {

@@ -86,7 +86,8 @@ class Tunnel {
   bool read_wants_write_ = false;
   WakeModeration moderation_;
 
-  SecretBuffer dtls_psk_;  // PSK-NEGOTIATE; legacy mode keeps granted_.dtls_master_secret
+  // The PSK (PSK-NEGOTIATE) or the client's master secret (legacy mode).
+  SecretBuffer dtls_key_;
   std::unique_ptr<tls::DtlsServer> dtls_;          // established flow
   std::unique_ptr<tls::DtlsServer> dtls_pending_;  // handshaking flow
   bool dtls_active_ = false;                       // the client's last data came over DTLS

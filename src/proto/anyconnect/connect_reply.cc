@@ -99,14 +99,14 @@ std::string buildConnectReply(const TunnelParams& p) {
   if (!p.banner.empty()) h("X-CSTP-Banner", percentEncode(p.banner));
   h("X-CSTP-Base-MTU", std::to_string(p.base_mtu));
   h("X-CSTP-MTU", std::to_string(p.mtu));
-  if (!p.dtls_app_id.empty() && p.legacy_dtls_suite) {  // anyconnect.md 5.3
-    h("X-DTLS-Session-ID", p.dtls_app_id);
-    h(p.legacy_dtls_suite->header, std::string(p.legacy_dtls_suite->name));
-  } else if (!p.dtls_app_id.empty()) {  // anyconnect.md 5.2
-    h("X-DTLS-App-ID", p.dtls_app_id);
-    h("X-DTLS-CipherSuite", "PSK-NEGOTIATE");
-  }
   if (!p.dtls_app_id.empty()) {
+    if (p.legacy_dtls_suite) {  // anyconnect.md 5.3
+      h("X-DTLS-Session-ID", p.dtls_app_id);
+      h(p.legacy_dtls_suite->header, std::string(p.legacy_dtls_suite->name));
+    } else {  // anyconnect.md 5.2
+      h("X-DTLS-App-ID", p.dtls_app_id);
+      h("X-DTLS-CipherSuite", "PSK-NEGOTIATE");
+    }
     h("X-DTLS-Port", std::to_string(p.dtls_port));
     h("X-DTLS-DPD", std::to_string(p.dpd_seconds));
     h("X-DTLS-Keepalive", std::to_string(p.keepalive_seconds));
