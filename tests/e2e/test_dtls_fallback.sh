@@ -16,7 +16,8 @@ session=$(session_field 0 id)
 address=$(session_field 0 tunnel_ip)
 dtls_in() { session_field 0 dtls_bytes_in; }
 tls_in() { echo $(($(session_field 0 bytes_in) - $(dtls_in))); }
-wait_until 5 test "$(dtls_in)" -ge $((3 * 84)) || fail "pings did not go over DTLS: $(sessions_json)"
+pinged_over_dtls() { [[ $(dtls_in) -ge $((3 * 84)) ]]; }  # re-read on every poll
+wait_until 5 pinged_over_dtls || fail "pings did not go over DTLS: $(sessions_json)"
 
 # The gateway's side of the link drops UDP to port 443 as it comes in
 # (policy routing: this kernel has no netfilter to do it with), as a
