@@ -30,7 +30,10 @@
 # KEEP_WORK=1 (keep the temp dir with logs), OUT_DIR (default /tmp/bulwark-load),
 # MIN_AVAIL_MIB (default 3072: ramp-up stops early if MemAvailable falls below),
 # MAX_RAMP_SECONDS (unset: stop starting sessions after this long; the tunnels
-# that are up are then measured as usual, the rest count as not_started_stop_ramp).
+# that are up are then measured as usual, the rest count as not_started_stop_ramp),
+# LOADGEN_PROCESSES (client processes to split the tunnels over; default: as
+# few as the descriptor limit allows, e.g. 2 for 10,000 DTLS tunnels when the
+# hard RLIMIT_NOFILE is 20,000; loadgen/shards.py).
 # No traffic leaves the namespaces.
 set -euo pipefail
 
@@ -54,6 +57,8 @@ MAX_RAMP_SECONDS=${MAX_RAMP_SECONDS:-}
 DTLS=${DTLS:-1}
 DTLS_ARGS=()
 [[ $DTLS == 1 ]] && DTLS_ARGS=(--dtls)
+PROC_ARGS=()
+[[ -n ${LOADGEN_PROCESSES:-} ]] && PROC_ARGS=(--processes "$LOADGEN_PROCESSES")
 
 QUICK=0
 SIZES=()
@@ -232,7 +237,7 @@ for N in "${SIZES[@]}"; do
   ip netns exec "$NS_C" python3 "$LOADGEN" --host "$SERVER_IP" --user "$LOAD_USER" --password "$LOAD_PASS" \
     --sessions "$N" --ramp "$RAMP" --concurrency-limit "$CONCURRENCY" --keepalive "$KEEPALIVE" \
     --hold "$hold_max" --source-ips "$(IFS=,; echo "${SRC_IPS[*]}")" --timeout 120 \
-    "${DTLS_ARGS[@]}" --progress 10 --ready-file "$ready" --release-file "$release" --stop-ramp-file "$stopramp" \
+    "${DTLS_ARGS[@]}" "${PROC_ARGS[@]}" --progress 10 --ready-file "$ready" --release-file "$release" --stop-ramp-file "$stopramp" \
     >"$base-loadgen.json" 2> >(tee "$WORK/loadgen-$tag.log" | sed -u 's/^/  /' >&2) &
   LOADGEN_PID=$!
   # Wait for the end of ramp-up. Safety: if the machine runs low on memory,

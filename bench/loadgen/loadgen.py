@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Bulwark load generator: many concurrent CSTP (TLS) tunnels from one process.
+"""Bulwark load generator: many concurrent CSTP (TLS) tunnels from one process
+(or several, split by shards.py, when one may not open enough descriptors).
 
 openconnect needs a process and a tun device per tunnel, which is far too
 heavy for thousands of sessions. This speaks just enough of the AnyConnect
@@ -47,6 +48,7 @@ import struct
 import sys
 import time
 
+import shards
 from dtls_legacy import SUITE_NAME, DtlsError, LegacyDtls
 
 # asyncio's TLS transport keeps a zero-filled read buffer of max_size bytes
@@ -433,8 +435,8 @@ async def main_async(args):
     def progress(final=False):
         el = time.monotonic() - stats.first_start if stats.first_start else 0
         fails = sum(v for k, v in stats.failures.items() if not k.startswith("dropped_"))
-        print("[loadgen] t=%6.1fs started=%d up=%d failed=%d dropped=%d dtls=%d%s" %
-              (el, stats.started, stats.up, fails, stats.dropped, stats.dtls_up,
+        print("[%s] t=%6.1fs started=%d up=%d failed=%d dropped=%d dtls=%d%s" %
+              (args.label, el, stats.started, stats.up, fails, stats.dropped, stats.dtls_up,
                " (ramp done)" if final else ""), file=sys.stderr, flush=True)
 
     async def reporter():
@@ -457,9 +459,10 @@ async def main_async(args):
             delay = target - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
-        u, p = users[i % len(users)]
-        src = srcs[i % len(srcs)] if srcs else None
-        s = Session(i, args, ctx, stats, u, p, src, closing)
+        idx = args.first_index + i
+        u, p = users[idx % len(users)]
+        src = srcs[idx % len(srcs)] if srcs else None
+        s = Session(idx, args, ctx, stats, u, p, src, closing)
         stats.started += 1
         tasks.append(asyncio.ensure_future(s.run(login_sem)))
 
@@ -520,7 +523,11 @@ async def main_async(args):
         "dtls_handshake_ms": {"p50": percentile(stats.dtls_ms, 50),
                               "p95": percentile(stats.dtls_ms, 95)},
         "dtls_keepalives_sent": stats.dtls_keepalives_sent,
+        "processes": 1,
     }
+    if args.samples:  # for the parent that merges shards (shards.py)
+        result["samples"] = {"login_ms": stats.login_ms, "connect_ms": stats.connect_ms,
+                             "total_ms": stats.total_ms, "dtls_ms": stats.dtls_ms}
     print(json.dumps(result), flush=True)
     ok = stats.ever_up == args.sessions and (not args.dtls or stats.dtls_up == stats.ever_up)
     return 0 if ok else 1
@@ -554,13 +561,25 @@ def main():
     ap.add_argument("--separate-connect", action="store_true",
                     help="CONNECT on a new TLS connection instead of the login connection")
     ap.add_argument("--progress", type=float, default=5.0, help="progress line interval")
+    ap.add_argument("--processes", type=int, default=0,
+                    help="split the sessions over this many processes (default: as few as "
+                         "RLIMIT_NOFILE's hard limit allows; shards.py)")
+    ap.add_argument("--first-index", type=int, default=0, help=argparse.SUPPRESS)
+    ap.add_argument("--samples", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--label", default="loadgen", help=argparse.SUPPRESS)
     ap.add_argument("--ready-file")
     ap.add_argument("--release-file")
     ap.add_argument("--stop-ramp-file", help="no new sessions are started once PATH exists")
     args = ap.parse_args()
-    # Each tunnel is one socket; give ourselves the hard limit.
+    if args.sessions < 1 or args.processes < 0:
+        ap.error("--sessions must be at least 1 and --processes not negative")
+    # Budget `per` descriptors a tunnel; give ourselves the hard limit, and
+    # split over processes when one cannot hold them all.
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     per = 3 if args.dtls else 2
+    processes = min(args.processes or shards.needed(args.sessions, per, hard), args.sessions)
+    if processes > 1:
+        sys.exit(shards.run(args, processes, os.path.abspath(__file__), percentile))
     want = min(hard, max(soft, args.sessions * per + 256))
     if want > soft:
         resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
