@@ -33,6 +33,20 @@ void daemonize() {
   }
 }
 
+// Main holds a descriptor per tunnel (its channel to the worker), and authd,
+// which inherits the limit, one more. The soft limit a shell or systemd
+// gives (1024) would refuse the thousandth client; the hard limit is what
+// the admin allows.
+rlim_t raiseFileLimit() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return 0;
+  if (lim.rlim_cur < lim.rlim_max) {
+    rlimit raised{lim.rlim_max, lim.rlim_max};
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) lim = raised;
+  }
+  return lim.rlim_cur;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -64,7 +78,9 @@ int main(int argc, char** argv) {
   setrlimit(RLIMIT_CORE, &no_core);
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (!foreground) daemonize();
+  rlim_t files = raiseFileLimit();
   bulwark::initLogging("bulwarkd", debug);
+  spdlog::info("open files limit {} (a descriptor per tunnel)", files);
   bulwark::mainproc::Gateway gateway(std::move(*cfg), config_path, debug);
   if (auto r = gateway.start(); !r) {
     spdlog::critical("cannot start: {}", r.error().message);

@@ -1,11 +1,8 @@
 #include "tun/tun_pool.h"
 
-#include <fcntl.h>
 #include <net/if.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <iterator>
 
 #include "common/log.h"
@@ -26,10 +23,9 @@ TunPool::~TunPool() {
   for (const auto& idle : idle_)
     if (auto r = removeDevice(idle.name); !r) spdlog::warn("tun pool: {}", r.error().message);
   for (const auto& name : stuck_) (void)removeDevice(name);
-  // Still attached to a worker: the device goes when the worker's fd closes.
-  for (auto& [name, use] : in_use_)
-    if (auto r = setPersistent(use.fd.get(), false); !r)
-      spdlog::warn("tun pool: {}: {}", name, r.error().message);
+  // Still attached to a worker (main is stopping): removed all the same.
+  for (const auto& [name, use] : in_use_)
+    if (auto r = deleteLink(name); !r) spdlog::warn("tun pool: {}", r.error().message);
 }
 
 Result<TunDevice> TunPool::acquire(const TunConfig& cfg) {
@@ -122,9 +118,7 @@ Result<TunDevice> TunPool::keep(TunDevice dev, const TunConfig& cfg) {
   // Also for a reused name: an admin may have deleted the device, and
   // attaching then made a new one that is not persistent yet.
   if (auto r = setPersistent(dev.fd.get(), true); !r) return fail(r.error());
-  UniqueFd own(::fcntl(dev.fd.get(), F_DUPFD_CLOEXEC, 0));
-  if (!own) return fail(std::string("dup TUN fd: ") + std::strerror(errno));
-  in_use_[dev.name] = InUse{std::move(own), cfg};
+  in_use_[dev.name] = InUse{cfg};
   return dev;
 }
 
@@ -141,7 +135,7 @@ void TunPool::release(const std::string& name) {
     return;
   }
   TunConfig cfg = it->second.cfg;
-  in_use_.erase(it);  // the pool's fd: with the worker's gone, the attachment ends
+  in_use_.erase(it);
   if (idle_.size() < max_idle_) {
     idle_.push_back(Idle{name, cfg});
     return;

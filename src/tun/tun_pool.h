@@ -25,6 +25,7 @@
 //   auto dev = pool.acquire({gateway, client, mtu});  // configured and up; dev->fd for the worker
 //   pool.release(dev->name);    // once the worker has exited
 //   ~TunPool                    // removes every device it holds, idle or in use
+//                               // (one in use at once: its worker's fd goes dead)
 #pragma once
 
 #include <cstddef>
@@ -84,8 +85,7 @@ class TunPool {
     TunConfig cfg;  // what it is configured as, all zero if nothing
   };
   struct InUse {
-    UniqueFd fd;  // the pool's own attachment
-    TunConfig cfg;
+    TunConfig cfg;  // no fd: main would need two per tunnel (ulimit -n)
   };
   Result<TunDevice> attachIdle(const TunConfig& cfg);
   Result<TunDevice> createNew();

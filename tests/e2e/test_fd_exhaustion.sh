@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # bulwarkd out of file descriptors: connections beyond what it can hold are
 # accepted and closed at once (logged, rate-limited) instead of the listener
-# spinning the event loop; once connections go away it serves again.
+# spinning the event loop; once connections go away it serves again. It
+# starts with a soft limit below the hard one and raises it to the hard one.
 source "$(dirname "$0")/lib.sh"
 e2e_setup
 add_user alice alicepass
-ip netns exec "$NS_S" prlimit --nofile=80:80 "$BIN/bulwarkd" --config "$CONFIG" --foreground \
+ip netns exec "$NS_S" prlimit --nofile=40:80 "$BIN/bulwarkd" --config "$CONFIG" --foreground \
   >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 PIDS+=("$SERVER_PID")
 wait_until 10 server_listening || fail "bulwarkd did not start listening"
+soft=$(awk '/^Max open files/ {print $4}' "/proc/$SERVER_PID/limits")
+[[ $soft == 80 ]] || fail "open files soft limit $soft, not raised to the hard limit 80"
+grep -q "open files limit 80 " "$WORK/server.log" || fail "the open files limit is not logged"
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }
 # 150 idle TCP connections, held until the test releases them: far more than
 # 80 descriptors allow (each costs main one descriptor while its worker waits).

@@ -21,7 +21,9 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <vector>
 
 namespace bulwark::tun {
@@ -348,9 +350,28 @@ TEST_F(TunPoolTest, DestroyedPoolLeavesNoDevice) {
     worker_fd = std::move(busy->fd);  // a worker still runs when main stops
   }
   EXPECT_FALSE(exists(idle_name));
-  EXPECT_TRUE(exists(busy_name));
-  worker_fd.reset();
-  EXPECT_FALSE(exists(busy_name));
+  EXPECT_FALSE(exists(busy_name));  // removed under the worker's fd
+  // ... which is dead now: EBADFD (a live device with nothing queued: EAGAIN).
+  ::fcntl(worker_fd.get(), F_SETFL, O_NONBLOCK);
+  char packet[2048];
+  errno = 0;
+  EXPECT_EQ(::read(worker_fd.get(), packet, sizeof(packet)), -1);
+  EXPECT_EQ(errno, EBADFD);
+}
+
+TEST_F(TunPoolTest, TheDevicesInUseCostMainNoDescriptor) {
+  TunPool pool;
+  auto count = [] {
+    return std::distance(std::filesystem::directory_iterator("/proc/self/fd"),
+                         std::filesystem::directory_iterator{});
+  };
+  auto before = count();
+  auto a = pool.acquire(kConfigA);
+  auto b = pool.acquire(kConfigB);
+  ASSERT_TRUE(a);
+  ASSERT_TRUE(b);
+  EXPECT_EQ(count(), before + 2);  // the two workers' fds, nothing of the pool's
+  EXPECT_EQ(pool.stats().in_use, 2u);
 }
 
 TEST_F(TunPoolTest, NewDevicesHaveNoIpv6AndSkipNamesTaken) {
