@@ -576,11 +576,17 @@ def main():
     # Budget `per` descriptors a tunnel; give ourselves the hard limit, and
     # split over processes when one cannot hold them all.
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    cap = hard
+    if hard == resource.RLIM_INFINITY:  # "unlimited" is still capped by fs.nr_open
+        with open("/proc/sys/fs/nr_open") as f:
+            cap = int(f.read())
+    if soft == resource.RLIM_INFINITY:
+        soft = cap
     per = 3 if args.dtls else 2
-    processes = min(args.processes or shards.needed(args.sessions, per, hard), args.sessions)
+    processes = min(args.processes or shards.needed(args.sessions, per, cap), args.sessions)
     if processes > 1:
         sys.exit(shards.run(args, processes, os.path.abspath(__file__), percentile))
-    want = min(hard, max(soft, args.sessions * per + 256))
+    want = min(cap, max(soft, args.sessions * per + 256))
     if want > soft:
         resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
     if args.sessions * per + 64 > want:
