@@ -95,6 +95,13 @@ def _write_json(path, obj):
 def run(args, k, script, percentile):
     """Runs k shards of script (loadgen.py) for args; returns the exit code."""
     work = tempfile.mkdtemp(prefix="loadgen-shards.")
+    try:
+        return _run_in(work, args, k, script, percentile)
+    finally:  # also when a signal stops us (SystemExit)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _run_in(work, args, k, script, percentile):
     children = []
 
     def stop(signum, _frame):
@@ -130,16 +137,13 @@ def run(args, k, script, percentile):
             "sessions_up": sum(x["sessions_up"] for x in ready),
             "ramp_seconds": max((x["ramp_seconds"] for x in ready), default=0)})
     codes = [c.wait() for c, _, _ in children]
-    try:
-        results = []
-        for i, (_, _, path) in enumerate(children):
-            lines = open(path).read().strip().splitlines()
-            if not lines:
-                print("[loadgen] process %d of %d printed no result (exit %d)" % (i + 1, k, codes[i]),
-                      file=sys.stderr)
-                return 1
-            results.append(json.loads(lines[-1]))
-        print(json.dumps(merge(results, percentile, args.ramp, args.concurrency_limit)), flush=True)
-        return 0 if all(c == 0 for c in codes) else 1
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    results = []
+    for i, (_, _, path) in enumerate(children):
+        lines = open(path).read().strip().splitlines()
+        if not lines:
+            print("[loadgen] process %d of %d printed no result (exit %d)" % (i + 1, k, codes[i]),
+                  file=sys.stderr)
+            return 1
+        results.append(json.loads(lines[-1]))
+    print(json.dumps(merge(results, percentile, args.ramp, args.concurrency_limit)), flush=True)
+    return 0 if all(c == 0 for c in codes) else 1

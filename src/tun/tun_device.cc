@@ -111,8 +111,9 @@ Result<void> deleteLink(const std::string& name) {
     char rest[256];  // the echoed request
   } reply{};
   ssize_t n = ::recv(nl.get(), &reply, sizeof(reply), 0);
+  if (n < 0) return errnoFail("netlink reply");
   if (n < static_cast<ssize_t>(sizeof(nlmsghdr) + sizeof(nlmsgerr)))
-    return errnoFail("netlink reply");
+    return fail("netlink: short reply");
   if (reply.header.nlmsg_type != NLMSG_ERROR) return fail("netlink: unexpected reply");
   if (reply.error.error != 0)
     return fail("delete " + name + ": " + std::strerror(-reply.error.error));

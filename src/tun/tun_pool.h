@@ -25,7 +25,7 @@
 //   auto dev = pool.acquire({gateway, client, mtu});  // configured and up; dev->fd for the worker
 //   pool.release(dev->name);    // once the worker has exited
 //   ~TunPool                    // removes every device it holds, idle or in use
-//                               // (one in use at once: its worker's fd goes dead)
+//                               // (one in use goes at once; its worker's fd is dead then)
 #pragma once
 
 #include <cstddef>
