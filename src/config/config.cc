@@ -200,7 +200,8 @@ std::map<std::string, Section> schema(Config& c) {
             return fail(key + ": must be \"auto\" or an integer between 576 and 9000");
           }},
          {"rx_coalesce_us", uintKey(n.rx_coalesce_us, 0, 1000)},
-         {"ack_thinning", boolKey(n.ack_thinning)}}}},
+         {"ack_thinning", boolKey(n.ack_thinning)},
+         {"dtls_inflight_kib", uintKey(n.dtls_inflight_kib, 0, 16384)}}}},
       {"timeouts",
        {{{"dpd", uintKey(t.dpd, 0, kMaxTimeout)},
          {"keepalive", uintKey(t.keepalive, 0, kMaxTimeout)},

@@ -56,6 +56,7 @@ void diffNetwork(Differ& d) {
   d.key("network.mtu", &Config::network, &N::mtu, kLive);
   d.key("network.rx_coalesce_us", &Config::network, &N::rx_coalesce_us, kLive);
   d.key("network.ack_thinning", &Config::network, &N::ack_thinning, kLive);
+  d.key("network.dtls_inflight_kib", &Config::network, &N::dtls_inflight_kib, kLive);
 }
 
 void diffTimeoutsAndAuth(Differ& d) {

@@ -46,6 +46,7 @@ void WorkerInit::encode(Writer& w) const {
   putList(w, blocked_paths);
   w.u32(rx_coalesce_us);
   w.u8(ack_thinning ? 1 : 0);
+  w.u32(dtls_inflight_kib);
 }
 
 Result<WorkerInit> WorkerInit::decode(Reader& r) {
@@ -82,6 +83,9 @@ Result<WorkerInit> WorkerInit::decode(Reader& r) {
   m.rx_coalesce_us = coalesce;
   BW_TRY(thin, r.boolean());
   m.ack_thinning = thin;
+  BW_TRY(inflight, r.u32());
+  if (inflight > kMaxDtlsInflightKib) return fail("ipc: dtls_inflight_kib out of range");
+  m.dtls_inflight_kib = inflight;
   return m;
 }
 

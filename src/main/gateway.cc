@@ -356,6 +356,7 @@ ipc::WorkerInit Gateway::workerInit() const {
   m.blocked_paths = policy_.active().blocked_paths;
   m.rx_coalesce_us = cfg_.network.rx_coalesce_us;
   m.ack_thinning = cfg_.network.ack_thinning;
+  m.dtls_inflight_kib = cfg_.network.dtls_inflight_kib;
   return m;
 }
 

@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -23,6 +24,9 @@ constexpr std::size_t kMaxFrame = cstp::kHeaderSize + 0xffff;
 constexpr int kTunBatch = 64;  // packets (segments) per wake-up
 constexpr std::size_t kTunRead = packet::kVnetHeaderSize + 0xffff;
 constexpr auto kStatsInterval = std::chrono::seconds(1);
+// The DTLS in-flight gate opens anyway when the client's ACKs have not moved
+// for this long (a flow gone quiet, or ACKs lost).
+constexpr auto kGateStall = std::chrono::milliseconds(5);
 
 // Sleeps until `t` on the monotonic clock (steady_clock's on Linux); a signal
 // only ends the hold early.
@@ -45,7 +49,9 @@ Tunnel::Tunnel(std::string peer, const ipc::WorkerInit& init, TlsStream& tls, Gr
       rx_(kRxBuffer),
       tx_(kMaxFrame),
       tun_in_(kTunRead),
-      moderation_(std::chrono::microseconds(init.rx_coalesce_us)) {
+      moderation_(std::chrono::microseconds(init.rx_coalesce_us)),
+      gate_(std::size_t{1024} * init.dtls_inflight_kib, kGateStall) {
+  gate_on_ = gate_.budget() > 0;
   inet_pton(AF_INET, granted_.info.client_address.c_str(), &client_addr_);
   int flags = fcntl(granted_.tun.get(), F_GETFL);
   fcntl(granted_.tun.get(), F_SETFL, flags | O_NONBLOCK);
@@ -66,12 +72,17 @@ int Tunnel::run() {
     bool want_out = tx_pending_ > 0 || !control_.empty() || read_wants_write_ || tls_.unflushed();
     // Segments of a super-packet still to send: go on without waiting.
     bool tun_backlog = !split_.done() && tx_pending_ == 0;
-    pollfd fds[5] = {{tls_.fd(), static_cast<short>(POLLIN | (want_out ? POLLOUT : 0)), 0},
-                     {granted_.tun.get(), static_cast<short>(tx_pending_ == 0 ? POLLIN : 0), 0},
-                     {main_.fd(), POLLIN, 0},
-                     {dtls_ ? dtls_->fd() : -1, POLLIN, 0},
-                     {dtls_pending_ ? dtls_pending_->fd() : -1, POLLIN, 0}};
-    int n = tls_.pending() ? 0 : ::poll(fds, 5, tun_backlog ? 0 : pollTimeoutMs(Clock::now()));
+    auto now = Clock::now();
+    bool gated = tx_pending_ == 0 && !tun_backlog && tunGated(now);
+    pollfd fds[5] = {
+        {tls_.fd(), static_cast<short>(POLLIN | (want_out ? POLLOUT : 0)), 0},
+        {granted_.tun.get(), static_cast<short>(tx_pending_ == 0 && !gated ? POLLIN : 0), 0},
+        {main_.fd(), POLLIN, 0},
+        {dtls_ ? dtls_->fd() : -1, POLLIN, 0},
+        {dtls_pending_ ? dtls_pending_->fd() : -1, POLLIN, 0}};
+    int timeout = tun_backlog ? 0 : pollTimeoutMs(now);
+    if (gated) timeout = gatedTimeoutMs(timeout, now);
+    int n = tls_.pending() ? 0 : ::poll(fds, 5, timeout);
     if (n < 0 && errno != EINTR) break;
     woke_at_ = Clock::now();
     moderation_.woke(woke_at_);
@@ -84,7 +95,8 @@ int Tunnel::run() {
     if (fds[4].revents != 0) pumpDtls(dtls_pending_, true);
     // What the client sent this wake-up goes to the TUN device, coalesced.
     flushTun();
-    if (((fds[1].revents & POLLIN) || tun_backlog) && !pumpTun()) break;
+    // A gated wake-up did not poll the TUN device; the client's ACKs may have opened the gate.
+    if (((fds[1].revents & POLLIN) || tun_backlog || gated) && !pumpTun()) break;
     if ((fds[2].revents & (POLLIN | POLLHUP)) && !onMainMessage()) break;
     // Everything this wake-up wrote leaves in one send().
     if (tls_.unflushed() && tls_.flush() == IoStatus::kClosed) break;
@@ -235,6 +247,7 @@ bool Tunnel::writeToTun(std::span<const std::byte> packet) {
   }
   stats_.bytes_in += packet.size();
   last_data_ = woke_at_;
+  if (gate_on_) gate_.received(packet, woke_at_);
   if (!to_tun_.add(packet)) {
     flushTun();
     if (!to_tun_.add(packet)) ++dropped_tun_;  // larger than any IP packet
@@ -257,6 +270,7 @@ bool Tunnel::pumpTun() {
   auto out = std::span(tx_.data() + cstp::kHeaderSize, tx_.size() - cstp::kHeaderSize);
   for (int i = 0; i < kTunBatch && tx_pending_ == 0; ++i) {
     if (split_.done()) {
+      if (tunGated(woke_at_)) break;
       ssize_t n = ::read(granted_.tun.get(), tun_in_.data(), tun_in_.size());
       if (n < 0) {
         ok = errno == EAGAIN || errno == EINTR;
@@ -294,6 +308,7 @@ bool Tunnel::sendPacket(std::size_t len) {
     record[0] = std::byte{static_cast<std::uint8_t>(cstp::FrameType::kData)};
     if (dtls_->queue(std::span(record, len + 1))) {
       stats_.dtls_bytes_out += len;
+      if (gate_on_) gate_.sent(std::span(record + 1, len), woke_at_);
       return true;
     }
   }
@@ -326,6 +341,21 @@ void Tunnel::queueControl(std::uint8_t type, std::span<const std::byte> payload)
   if (control_.size() >= kMaxQueued) return;
   control_.push_back(cstp::encodeFrame(static_cast<cstp::FrameType>(type), payload));
   if (tx_pending_ == 0) flushPending();
+}
+
+// Over DTLS, while the client's TCP has more unacknowledged than the budget,
+// further packets wait in the TUN device's queue (packet/inflight_gate.h).
+bool Tunnel::tunGated(Clock::time_point now) {
+  return gate_on_ && dtls_active_ && dtls_ && !gate_.open(now);
+}
+
+// A gated wake-up polls no TUN device, so it must not sleep past the time
+// the gate opens by itself.
+int Tunnel::gatedTimeoutMs(int timeout, Clock::time_point now) {
+  ++gated_;
+  auto left = std::chrono::ceil<std::chrono::milliseconds>(gate_.reopensAt() - now).count();
+  int until_open = static_cast<int>(std::max<decltype(left)>(left, 0));
+  return timeout < 0 ? until_open : std::min(timeout, until_open);
 }
 
 // ---- control ----
@@ -419,6 +449,11 @@ void Tunnel::finish(ipc::CloseReason reason, std::uint8_t frame_to_client) {
       "{}: ack thinning: {} of {} packets from the client were ACKs superseded in the "
       "same wake-up",
       peer_, to_tun_.acksThinned(), to_tun_.packets());
+  if (gate_on_)
+    spdlog::info(
+        "{}: DTLS in-flight gate: {} wake-ups left the TUN queue unread, peak {} bytes "
+        "unacknowledged",
+        peer_, gated_, gate_.peak());
   if (dropped_tun_ > 0)
     spdlog::info("{}: {} packets dropped at a full TUN queue", peer_, dropped_tun_);
   if (dropped_spoofed_ > 0)

@@ -17,6 +17,7 @@
 #include "ipc/channel.h"
 #include "ipc/main_worker.h"
 #include "packet/gso_splitter.h"
+#include "packet/inflight_gate.h"
 #include "packet/tcp_coalescer.h"
 #include "tls/dtls_server.h"
 #include "worker/authd_client.h"
@@ -58,6 +59,8 @@ class Tunnel {
   void pumpDtls(std::unique_ptr<tls::DtlsServer>& flow, bool pending);
   bool sendPacket(std::size_t len);
   bool onTimer(Clock::time_point now);
+  [[nodiscard]] bool tunGated(Clock::time_point now);
+  [[nodiscard]] int gatedTimeoutMs(int timeout, Clock::time_point now);
   [[nodiscard]] int pollTimeoutMs(Clock::time_point now) const;
   void sendStats();
   void finish(ipc::CloseReason reason, std::uint8_t frame_to_client);
@@ -85,6 +88,11 @@ class Tunnel {
   std::deque<std::vector<std::byte>> control_;
   bool read_wants_write_ = false;
   WakeModeration moderation_;
+  // DTLS: what the client's TCP has not acknowledged yet stays under a budget
+  // (packet/inflight_gate.h); 0 = no gate.
+  packet::InflightGate gate_;
+  bool gate_on_ = false;
+  std::uint64_t gated_ = 0;  // wake-ups that left the TUN queue unread
 
   // The PSK (PSK-NEGOTIATE) or the client's master secret (legacy mode).
   SecretBuffer dtls_key_;

@@ -24,14 +24,16 @@ TEST(ConfigDiff, SessionAndLoginSettingsAreLive) {
   next.network.mtu = 1300;
   next.network.rx_coalesce_us = 0;
   next.network.ack_thinning = false;
+  next.network.dtls_inflight_kib = 0;
   next.auth.max_failures = 1;
   next.auth.mfa_required = true;
   next.timeouts.session = 3600;
   next.server.max_sessions_per_user = 5;
   auto d = diffConfig(base(), next);
-  EXPECT_EQ(d.live, (Keys{"server.max_sessions_per_user", "network.dns", "network.mtu",
-                          "network.rx_coalesce_us", "network.ack_thinning", "timeouts.session",
-                          "auth.mfa", "auth.max_failures"}));
+  EXPECT_EQ(d.live,
+            (Keys{"server.max_sessions_per_user", "network.dns", "network.mtu",
+                  "network.rx_coalesce_us", "network.ack_thinning", "network.dtls_inflight_kib",
+                  "timeouts.session", "auth.mfa", "auth.max_failures"}));
   EXPECT_TRUE(d.restart_only.empty());
 }
 

@@ -40,6 +40,7 @@ TEST(Config, MinimalConfigGetsDefaultsAndTheGatewayIsTheFirstHost) {
   EXPECT_EQ(c->network.mtu, 0u);  // "auto"
   EXPECT_EQ(c->network.rx_coalesce_us, 100u);
   EXPECT_TRUE(c->network.ack_thinning);
+  EXPECT_EQ(c->network.dtls_inflight_kib, 48u);
   EXPECT_EQ(c->timeouts.dpd, 90u);
 }
 
@@ -67,6 +68,19 @@ TEST(Config, RxCoalesceIsMicrosecondsUpToOneMillisecondAndZeroTurnsItOff) {
             "b.toml:6: network.rx_coalesce_us: must be between 0 and 1000, got -1");
   EXPECT_TRUE(errorOf(std::string(kMinimal) + "rx_coalesce_us = \"100us\"\n")
                   .starts_with("b.toml:6: network.rx_coalesce_us: "));
+}
+
+TEST(Config, DtlsInflightIsKibibytesUpTo16MiBAndZeroTurnsItOff) {
+  auto off = parseConfig(std::string(kMinimal) + "dtls_inflight_kib = 0\n", "b.toml");
+  ASSERT_TRUE(off) << off.error().message;
+  EXPECT_EQ(off->network.dtls_inflight_kib, 0u);
+  auto most = parseConfig(std::string(kMinimal) + "dtls_inflight_kib = 16384\n", "b.toml");
+  ASSERT_TRUE(most) << most.error().message;
+  EXPECT_EQ(most->network.dtls_inflight_kib, 16384u);
+  EXPECT_EQ(errorOf(std::string(kMinimal) + "dtls_inflight_kib = 16385\n"),
+            "b.toml:6: network.dtls_inflight_kib: must be between 0 and 16384, got 16385");
+  EXPECT_TRUE(errorOf(std::string(kMinimal) + "dtls_inflight_kib = \"64k\"\n")
+                  .starts_with("b.toml:6: network.dtls_inflight_kib: "));
 }
 
 TEST(Config, AckThinningIsABoolean) {

@@ -31,14 +31,19 @@ TEST(IpcCodec, RoundTripsEveryMessage) {
   init.netmask = "255.255.255.0";
   init.rx_coalesce_us = 250;
   init.ack_thinning = false;
+  init.dtls_inflight_kib = 96;
   auto i2 = roundTrip(init);
   EXPECT_EQ(i2.rx_coalesce_us, 250u);
   EXPECT_FALSE(i2.ack_thinning);
+  EXPECT_EQ(i2.dtls_inflight_kib, 96u);
   EXPECT_TRUE(roundTrip(WorkerInit{}).ack_thinning);
   EXPECT_EQ(i2.dns, init.dns);
   EXPECT_EQ(i2.split_include, init.split_include);
   EXPECT_EQ(i2.cert_chain_pem, "PEM");
   init.rx_coalesce_us = WorkerInit::kMaxRxCoalesceUs + 1;  // the worker never sleeps longer
+  EXPECT_FALSE(decodeFrame<WorkerInit>(encodeFrame(init)));
+  init.rx_coalesce_us = 250;
+  init.dtls_inflight_kib = WorkerInit::kMaxDtlsInflightKib + 1;
   EXPECT_FALSE(decodeFrame<WorkerInit>(encodeFrame(init)));
   auto ready = roundTrip(TunnelReady{7, "192.168.99.2", "ab12", 1394, 1460});
   EXPECT_EQ(ready.dtls_app_id, "ab12");
