@@ -4,6 +4,8 @@
 # PASSWD_FILE is in ocpasswd format (Bulwark reads it as is). Limits that would
 # throttle a benchmark are lifted, as the harness does for ocserv.
 # Binaries come from $BULWARK_BIN_DIR (default: build/ next to this script).
+# BULWARK_NETWORK_EXTRA: TOML lines added to [network], for A/B runs of one
+# setting, e.g. BULWARK_NETWORK_EXTRA='dtls_inflight_kib = 0'.
 set -euo pipefail
 [[ $# -eq 8 ]] || { echo "usage: $0 LISTEN_IP PORT CERT KEY POOL_NET POOL_MASK PASSWD_FILE WORKDIR" >&2; exit 2; }
 listen=$1 port=$2 cert=$3 key=$4 pool=$5 mask=$6 passwd=$7 workdir=$8
@@ -34,6 +36,7 @@ state_dir = "$d/state"
 [network]
 pool = "$pool/$prefix"
 split_include = ["$pool/$prefix"]
+${BULWARK_NETWORK_EXTRA:-}
 
 [timeouts]
 dpd = 90

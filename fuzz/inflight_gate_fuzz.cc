@@ -3,8 +3,9 @@
 // run of records: a control byte (bit 0: from the client, else to it; bits
 // 1-7: milliseconds that pass first), a 2-byte big-endian length, the packet.
 // Checked after each record: what is outstanding is the sum of at most
-// kFlows differences under 2^31; the gate is open whenever that is under its
-// budget; and it always opens once the stall time has passed.
+// kFlows differences under 2^31, and what is queued is part of it; outside a
+// drain the gate is open whenever the queue is under its budget, and its
+// peak covers the queue; it always opens once the stall time has passed.
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
@@ -32,9 +33,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     else
       gate.sent(packet, now);
     std::size_t out = gate.outstanding();
+    std::size_t queued = gate.queued();
     if (out >= InflightGate::kFlows * (std::size_t{1} << 31)) std::abort();
-    if (out < gate.budget() && !gate.open(now)) std::abort();
-    if (gate.peak() < out && out < gate.budget()) std::abort();
+    if (queued > out) std::abort();
+    bool open = gate.open(now);
+    if (!open && !gate.draining() && queued < gate.budget()) std::abort();
+    if (!gate.draining() && gate.peak() < queued) std::abort();
   }
   if (!gate.open(now + kStall)) std::abort();
   return 0;

@@ -68,23 +68,40 @@ InflightGate::Flow& InflightGate::slotFor(std::uint32_t src, std::uint32_t dst, 
     }
     if (f.used < slot->used) slot = &f;
   }
-  *slot = Flow{src, dst, ports, end, end, true, false, 0};
+  *slot = Flow{};
+  slot->src = src;
+  slot->dst = dst;
+  slot->ports = ports;
+  slot->sent_end = slot->acked = end;
+  slot->in_use = true;
   return *slot;
 }
 
-void InflightGate::sent(std::span<const std::byte> packet, Clock::time_point) {
+void InflightGate::sent(std::span<const std::byte> packet, Clock::time_point now) {
   auto v = viewTcp(packet);
   if (!v) return;
   std::size_t total = std::min<std::size_t>(load16(&packet[ip::kTotalLength]), packet.size());
   if (total < v->headers()) return;
   auto flags = std::to_integer<std::uint8_t>(packet[v->ip_header + tcp::kFlags]);
-  std::uint32_t end = load32(&packet[v->ip_header + tcp::kSeq]) +
-                      static_cast<std::uint32_t>(total - v->headers()) +
-                      ((flags & tcp::kSyn) ? 1 : 0) + ((flags & tcp::kFin) ? 1 : 0);
+  std::uint32_t start = load32(&packet[v->ip_header + tcp::kSeq]);
+  auto payload = static_cast<std::uint32_t>(total - v->headers());
+  std::uint32_t end =
+      start + payload + ((flags & tcp::kSyn) ? 1 : 0) + ((flags & tcp::kFin) ? 1 : 0);
   Key k = keyOf(packet, *v);
   Flow& f = slotFor(k.src, k.dst, k.ports, end);
   f.used = ++tick_;
-  if (after(end, f.sent_end)) f.sent_end = end;
+  if (!after(end, f.sent_end)) {
+    // Data sent again (Karn): the ACK of the segment being timed may now be
+    // for either copy, so it times nothing. A bare ACK changes nothing.
+    if (payload > 0) f.timing = false;
+    return;
+  }
+  if (!f.timing && !after(f.sent_end, start)) {
+    f.timing = true;
+    f.timed_end = end;
+    f.timed_at = now;
+  }
+  f.sent_end = end;
 }
 
 void InflightGate::received(std::span<const std::byte> packet, Clock::time_point now) {
@@ -103,11 +120,32 @@ void InflightGate::received(std::span<const std::byte> packet, Clock::time_point
   std::uint32_t acked = highestSacked(packet, *v, load32(&packet[v->ip_header + tcp::kAckNumber]));
   // Nothing beyond what was sent can have been received.
   if (after(acked, f->sent_end)) acked = f->sent_end;
-  if (!f->has_ack || after(acked, f->acked)) {
-    f->acked = acked;
-    f->has_ack = true;
-    progress_ = now;
+  acknowledged(*f, acked, now);
+}
+
+void InflightGate::acknowledged(Flow& f, std::uint32_t acked, Clock::time_point now) {
+  if (f.has_ack && !after(acked, f.acked)) return;
+  f.acked = acked;
+  f.has_ack = true;
+  progress_ = now;
+  if (f.timing && !after(f.timed_end, acked)) {
+    f.timing = false;
+    sampleRtt(now - f.timed_at, f.timed_at, now);
   }
+}
+
+void InflightGate::sampleRtt(Clock::duration rtt, Clock::time_point sent_at,
+                             Clock::time_point now) {
+  // A segment that left once the drain had begun met no queue of ours: its
+  // round trip is the path's, whatever the old smallest one was.
+  bool drained = draining_ && sent_at > drain_from_;
+  if (!has_rtt_ || rtt <= min_rtt_ || drained) {
+    min_rtt_ = std::max(rtt, Clock::duration(1));
+    min_rtt_at_ = now;
+    draining_ = false;
+  }
+  srtt_ = has_rtt_ ? (srtt_ * 3 + rtt) / 4 : rtt;
+  has_rtt_ = true;
 }
 
 std::size_t InflightGate::outstanding() const {
@@ -120,14 +158,37 @@ std::size_t InflightGate::outstanding() const {
   return sum;
 }
 
+std::size_t InflightGate::queued() const {
+  if (!has_rtt_ || srtt_ <= min_rtt_) return 0;
+  double waiting =
+      static_cast<double>((srtt_ - min_rtt_).count()) / static_cast<double>(srtt_.count());
+  return static_cast<std::size_t>(static_cast<double>(outstanding()) * waiting);
+}
+
+void InflightGate::checkMinRttAge(Clock::time_point now) {
+  if (!has_rtt_) return;
+  if (!draining_ && now - min_rtt_at_ > kMinRttWindow) {
+    draining_ = true;
+    drain_from_ = now;
+  } else if (draining_ && now - drain_from_ > kDrainLimit) {
+    draining_ = false;  // no segment came back in time: keep the old round trip
+    min_rtt_at_ = now;
+  }
+}
+
 bool InflightGate::open(Clock::time_point now) {
-  std::size_t out = outstanding();
-  peak_ = std::max(peak_, out);
-  if (out < budget_) return true;
+  checkMinRttAge(now);
+  if (draining_) {
+    if (outstanding() < budget_ / 4) return true;
+  } else {
+    std::size_t q = queued();
+    peak_ = std::max(peak_, q);
+    if (q < budget_) return true;
+  }
   if (now - progress_ < stall_) return false;
   // No ACK has moved for `stall`: forget what is outstanding and learn it
   // again from the next ACKs, so a flow that went quiet holds nothing up.
-  for (auto& f : flows_) f.has_ack = false;
+  for (auto& f : flows_) f.has_ack = f.timing = false;
   progress_ = now;
   return true;
 }

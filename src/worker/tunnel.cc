@@ -452,8 +452,10 @@ void Tunnel::finish(ipc::CloseReason reason, std::uint8_t frame_to_client) {
   if (gate_on_)
     spdlog::info(
         "{}: DTLS in-flight gate: {} wake-ups left the TUN queue unread, peak {} bytes "
-        "unacknowledged",
-        peer_, gated_, gate_.peak());
+        "queued at the client, round trip {} us at least, {} us lately",
+        peer_, gated_, gate_.peak(),
+        std::chrono::duration_cast<std::chrono::microseconds>(gate_.minRtt()).count(),
+        std::chrono::duration_cast<std::chrono::microseconds>(gate_.recentRtt()).count());
   if (dropped_tun_ > 0)
     spdlog::info("{}: {} packets dropped at a full TUN queue", peer_, dropped_tun_);
   if (dropped_spoofed_ > 0)

@@ -88,7 +88,7 @@ class Tunnel {
   std::deque<std::vector<std::byte>> control_;
   bool read_wants_write_ = false;
   WakeModeration moderation_;
-  // DTLS: what the client's TCP has not acknowledged yet stays under a budget
+  // DTLS: what waits in a queue at the client stays under a budget
   // (packet/inflight_gate.h); 0 = no gate.
   packet::InflightGate gate_;
   bool gate_on_ = false;

@@ -11,19 +11,21 @@ e2e_setup
 start_server
 add_user alice alicepass
 
-GATE_RE='.*DTLS in-flight gate: \([0-9]*\) wake-ups left the TUN queue unread, peak \([0-9]*\) bytes.*'
+GATE_RE='.*DTLS in-flight gate: \([0-9]*\) wake-ups left the TUN queue unread, peak \([0-9]*\) bytes queued at the client, round trip \([0-9]*\) us at least, \([0-9]*\) us lately.*'
 
 # client_udp_drops: datagrams the client's kernel dropped at a full socket buffer so far.
 client_udp_drops() {
   in_client nstat -az UdpRcvbufErrors | awk '/UdpRcvbufErrors/ {print $2}'
 }
 
-# end_tunnel: disconnects the client; sets gated and peak from its worker's gate line.
+# end_tunnel: disconnects the client; sets gated, peak, min_rtt and recent_rtt from
+# its worker's gate line.
 end_tunnel() {
   end_tunnel_log "DTLS in-flight gate: "
-  read -r gated peak < <(sed -n "s/$GATE_RE/\1 \2/p" <<<"$END_LINE")
-  [[ -n ${peak:-} ]] || fail "unreadable gate line: $END_LINE"
-  log "gate: $gated wake-ups left the TUN queue unread, peak $peak bytes unacknowledged"
+  read -r gated peak min_rtt recent_rtt < <(sed -n "s/$GATE_RE/\1 \2 \3 \4/p" <<<"$END_LINE")
+  [[ -n ${recent_rtt:-} ]] || fail "unreadable gate line: $END_LINE"
+  log "gate: $gated wake-ups left the TUN queue unread, peak $peak bytes queued," \
+    "round trip ${min_rtt} us at least, ${recent_rtt} us lately"
 }
 
 log "default (48 KiB): a download over DTLS is held at the budget and arrives whole"
@@ -36,7 +38,8 @@ drops_after=$(client_udp_drops)
 end_tunnel
 log "client UDP receive-buffer drops during the download: $((drops_after - drops_before))"
 [[ $gated -gt 0 ]] || fail "the gate never held the TUN queue during a 64 MiB download over DTLS"
-[[ $peak -ge $((48 * 1024)) ]] || fail "peak $peak unacknowledged bytes never reached the budget"
+[[ $peak -ge $((48 * 1024)) ]] || fail "the queue at the client (peak $peak bytes) never reached the budget"
+[[ $min_rtt -gt 0 && $recent_rtt -gt 0 ]] || fail "no round trip was timed"
 
 log "TLS only: the gate holds nothing back"
 start_client alice alicepass tun0 --no-dtls

@@ -14,7 +14,9 @@ namespace {
 
 using Bytes = std::vector<std::byte>;
 using Clock = InflightGate::Clock;
+using std::chrono::microseconds;
 using std::chrono::milliseconds;
+using std::chrono::seconds;
 
 constexpr std::uint32_t kGateway = 0x0a000001;  // the side that sends the data
 constexpr std::uint32_t kClient = 0x0a000002;
@@ -88,6 +90,23 @@ Bytes ackOf(std::uint32_t ack, std::uint16_t sport = 5201,
 
 const Clock::time_point t0 = Clock::time_point{} + std::chrono::hours(1);
 
+// Times one round trip of `rtt` on the default flow from `at`: the segment
+// [seq, seq + 1000) leaves at `at` and its ACK comes back at `at + rtt`.
+// The flow must exist and have everything before `seq` acknowledged.
+void timeOneRoundTrip(InflightGate& g, std::uint32_t seq, Clock::time_point at,
+                      Clock::duration rtt) {
+  g.sent(data(seq, 1000), at);
+  g.received(ackOf(seq + 1000), at + rtt);
+}
+
+// A flow whose path takes 100 us: after this, 1000..2000 is acknowledged.
+void startFlowOn100usPath(InflightGate& g) {
+  g.sent(data(0, 1000), t0);  // a flow's first segment is not timed
+  g.received(ackOf(1000), t0);
+  timeOneRoundTrip(g, 1000, t0, microseconds(100));
+  ASSERT_EQ(g.minRtt(), microseconds(100));
+}
+
 TEST(InflightGate, CountsWhatWasSentAndNotYetAcknowledged) {
   InflightGate g(1 << 20, milliseconds(5));
   for (std::uint32_t i = 0; i < 4; ++i) g.sent(data(1000 + i * 1000, 1000), t0);
@@ -108,18 +127,112 @@ TEST(InflightGate, AnOlderAckChangesNothing) {
   EXPECT_EQ(g.outstanding(), 2000u);
 }
 
-TEST(InflightGate, ClosesAtTheBudgetAndOpensWhenAcksArrive) {
-  InflightGate g(3000, milliseconds(5));
+TEST(InflightGate, TimesSegmentsToTheirAcks) {
+  InflightGate g(48 * 1024, milliseconds(5));
+  EXPECT_EQ(g.queued(), 0u);
+  startFlowOn100usPath(g);
+  EXPECT_EQ(g.recentRtt(), microseconds(100));
+  timeOneRoundTrip(g, 2000, t0 + milliseconds(1), microseconds(500));
+  EXPECT_EQ(g.minRtt(), microseconds(100)) << "the smallest stays";
+  EXPECT_EQ(g.recentRtt(), microseconds(200)) << "3/4 of the old, 1/4 of the new";
+  timeOneRoundTrip(g, 3000, t0 + milliseconds(2), microseconds(60));
+  EXPECT_EQ(g.minRtt(), microseconds(60));
+}
+
+TEST(InflightGate, HoldsWhenDataQueuesAtTheClient) {
+  InflightGate g(30000, milliseconds(5));
+  startFlowOn100usPath(g);
+  auto t1 = t0 + milliseconds(1);
+  g.sent(data(2000, 60000), t1);  // timed
+  g.sent(data(62000, 60000), t1);
+  EXPECT_EQ(g.outstanding(), 120000u);
+  EXPECT_EQ(g.queued(), 0u) << "no round trip is longer than the path's yet";
+  EXPECT_TRUE(g.open(t1));
+  // The first 60000 come back after 900 us: recent RTT (3 * 100 + 900) / 4 = 300.
+  g.received(ackOf(62000), t1 + microseconds(900));
+  EXPECT_EQ(g.recentRtt(), microseconds(300));
+  EXPECT_EQ(g.queued(), 40000u) << "60000 outstanding, 2/3 of the round trip waiting";
+  EXPECT_FALSE(g.open(t1 + microseconds(900)));
+  g.received(ackOf(100000), t1 + microseconds(950));
+  EXPECT_EQ(g.queued(), 14666u);
+  EXPECT_TRUE(g.open(t1 + microseconds(950)));
+  EXPECT_EQ(g.peak(), 40000u);
+}
+
+TEST(InflightGate, ALongPathWithNoQueueIsNeverHeld) {
+  // 600 KB in flight to a client 50 ms away, every ACK 50 ms after its
+  // segment: all of it is on the path, none of it waiting.
+  InflightGate g(48 * 1024, milliseconds(5));
   g.sent(data(0, 1000), t0);
-  g.received(ackOf(0), t0);
-  EXPECT_TRUE(g.open(t0));
-  g.sent(data(1000, 1000), t0);
-  g.sent(data(2000, 1000), t0);
-  EXPECT_EQ(g.outstanding(), 3000u);
-  EXPECT_FALSE(g.open(t0 + milliseconds(1)));
-  g.received(ackOf(1000), t0 + milliseconds(2));
-  EXPECT_TRUE(g.open(t0 + milliseconds(2)));
-  EXPECT_EQ(g.peak(), 3000u);
+  g.received(ackOf(1000), t0 + milliseconds(50));
+  auto t = t0 + milliseconds(50);
+  std::uint32_t seq = 1000;
+  for (int round = 0; round < 5; ++round) {
+    for (int i = 0; i < 400; ++i, seq += 1500) g.sent(data(seq, 1500), t);
+    EXPECT_EQ(g.outstanding(), 600000u);
+    t += milliseconds(50);
+    g.received(ackOf(seq), t);
+    EXPECT_EQ(g.minRtt(), milliseconds(50));
+    EXPECT_EQ(g.queued(), 0u);
+    EXPECT_TRUE(g.open(t));
+  }
+}
+
+TEST(InflightGate, ARetransmissionTimesNothing) {
+  InflightGate g(48 * 1024, milliseconds(5));
+  startFlowOn100usPath(g);
+  g.sent(data(2000, 1000), t0 + milliseconds(1));  // timed, then lost
+  g.sent(data(2000, 1000), t0 + milliseconds(9));  // sent again
+  g.received(ackOf(3000), t0 + milliseconds(9) + microseconds(100));
+  EXPECT_EQ(g.recentRtt(), microseconds(100)) << "8 ms of loss is no round trip";
+  timeOneRoundTrip(g, 3000, t0 + milliseconds(10), microseconds(100));
+  EXPECT_EQ(g.recentRtt(), microseconds(100));
+}
+
+TEST(InflightGate, DrainsEveryTenSecondsToFindThePathAgain) {
+  InflightGate g(40000, milliseconds(5));
+  startFlowOn100usPath(g);
+  // Eleven seconds later the client is on a path of 300 us.
+  auto t1 = t0 + seconds(11);
+  g.sent(data(2000, 20000), t1);  // timed
+  g.received(ackOf(3000), t1);
+  EXPECT_FALSE(g.open(t1)) << "draining: 19000 outstanding is a quarter of the budget or more";
+  EXPECT_TRUE(g.draining());
+  g.received(ackOf(22000), t1 + microseconds(300));
+  EXPECT_EQ(g.minRtt(), microseconds(100)) << "that segment left before the drain";
+  EXPECT_TRUE(g.draining());
+  EXPECT_TRUE(g.open(t1 + microseconds(300))) << "nothing outstanding";
+  timeOneRoundTrip(g, 22000, t1 + microseconds(400), microseconds(300));
+  EXPECT_FALSE(g.draining());
+  EXPECT_EQ(g.minRtt(), microseconds(300)) << "a segment sent in the drain times the path";
+}
+TEST(InflightGate, ADrainWithNothingComingBackKeepsTheOldRoundTrip) {
+  InflightGate g(40000, milliseconds(5));
+  startFlowOn100usPath(g);
+  auto t1 = t0 + seconds(11);
+  EXPECT_TRUE(g.open(t1)) << "nothing outstanding";
+  EXPECT_TRUE(g.draining());
+  EXPECT_TRUE(g.open(t1 + milliseconds(201)));
+  EXPECT_FALSE(g.draining());
+  EXPECT_EQ(g.minRtt(), microseconds(100));
+  EXPECT_FALSE(g.open(t1 + seconds(10)) && g.draining()) << "the next drain is 10 s later";
+}
+
+TEST(InflightGate, OpensWhenAcksStopAndLearnsTheCountAgain) {
+  InflightGate g(30000, milliseconds(5));
+  startFlowOn100usPath(g);
+  auto t1 = t0 + milliseconds(1);
+  g.sent(data(2000, 60000), t1);
+  g.sent(data(62000, 60000), t1);
+  g.received(ackOf(62000), t1 + microseconds(900));  // queued 40000, as above
+  auto quiet = t1 + microseconds(900);
+  EXPECT_FALSE(g.open(quiet + milliseconds(4)));
+  EXPECT_EQ(g.reopensAt(), quiet + milliseconds(5));
+  EXPECT_TRUE(g.open(quiet + milliseconds(5))) << "no ACK moved for the stall time";
+  EXPECT_EQ(g.outstanding(), 0u) << "forgotten until the next ACK";
+  g.received(ackOf(63000), quiet + milliseconds(6));
+  EXPECT_EQ(g.outstanding(), 59000u);
+  EXPECT_FALSE(g.open(quiet + milliseconds(6)));
 }
 
 TEST(InflightGate, SackedDataCountsAsReceived) {
@@ -201,20 +314,6 @@ TEST(InflightGate, AFinOrResetFromTheClientEndsTheFlowsCount) {
   rst[33] = std::byte{kRst | kAck};
   g.received(rst, t0);
   EXPECT_EQ(g.outstanding(), 0u);
-}
-
-TEST(InflightGate, OpensWhenAcksStopAndLearnsTheCountAgain) {
-  InflightGate g(2000, milliseconds(5));
-  g.sent(data(0, 4000), t0);
-  g.received(ackOf(0), t0);
-  EXPECT_FALSE(g.open(t0 + milliseconds(4)));
-  EXPECT_EQ(g.reopensAt(), t0 + milliseconds(5));
-  EXPECT_TRUE(g.open(t0 + milliseconds(5))) << "no ACK moved for the stall time";
-  EXPECT_EQ(g.outstanding(), 0u) << "forgotten until the next ACK";
-  g.sent(data(4000, 1000), t0 + milliseconds(6));
-  g.received(ackOf(1000), t0 + milliseconds(7));
-  EXPECT_EQ(g.outstanding(), 4000u);
-  EXPECT_FALSE(g.open(t0 + milliseconds(7)));
 }
 
 TEST(InflightGate, PacketsThatAreNotIpv4TcpAreIgnored) {
