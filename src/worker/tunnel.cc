@@ -343,7 +343,7 @@ void Tunnel::queueControl(std::uint8_t type, std::span<const std::byte> payload)
   if (tx_pending_ == 0) flushPending();
 }
 
-// Over DTLS, while the client's TCP has more unacknowledged than the budget,
+// Over DTLS, while the budget's worth or more waits in a queue at the client,
 // further packets wait in the TUN device's queue (packet/inflight_gate.h).
 bool Tunnel::tunGated(Clock::time_point now) {
   return gate_on_ && dtls_active_ && dtls_ && !gate_.open(now);
