@@ -74,6 +74,7 @@ class InflightGate {
   // When a closed gate opens by itself (the stall deadline).
   [[nodiscard]] Clock::time_point reopensAt() const { return progress_ + stall_; }
   [[nodiscard]] std::size_t budget() const { return budget_; }
+  [[nodiscard]] bool enabled() const { return budget_ > 0; }
   // The most queued() that open() has seen.
   [[nodiscard]] std::size_t peak() const { return peak_; }
   // The round trips timed so far (zero before the first).

@@ -51,7 +51,6 @@ Tunnel::Tunnel(std::string peer, const ipc::WorkerInit& init, TlsStream& tls, Gr
       tun_in_(kTunRead),
       moderation_(std::chrono::microseconds(init.rx_coalesce_us)),
       gate_(std::size_t{1024} * init.dtls_inflight_kib, kGateStall) {
-  gate_on_ = gate_.budget() > 0;
   inet_pton(AF_INET, granted_.info.client_address.c_str(), &client_addr_);
   int flags = fcntl(granted_.tun.get(), F_GETFL);
   fcntl(granted_.tun.get(), F_SETFL, flags | O_NONBLOCK);
@@ -247,7 +246,7 @@ bool Tunnel::writeToTun(std::span<const std::byte> packet) {
   }
   stats_.bytes_in += packet.size();
   last_data_ = woke_at_;
-  if (gate_on_) gate_.received(packet, woke_at_);
+  if (gate_.enabled()) gate_.received(packet, woke_at_);
   if (!to_tun_.add(packet)) {
     flushTun();
     if (!to_tun_.add(packet)) ++dropped_tun_;  // larger than any IP packet
@@ -308,7 +307,7 @@ bool Tunnel::sendPacket(std::size_t len) {
     record[0] = std::byte{static_cast<std::uint8_t>(cstp::FrameType::kData)};
     if (dtls_->queue(std::span(record, len + 1))) {
       stats_.dtls_bytes_out += len;
-      if (gate_on_) gate_.sent(std::span(record + 1, len), woke_at_);
+      if (gate_.enabled()) gate_.sent(std::span(record + 1, len), woke_at_);
       return true;
     }
   }
@@ -346,7 +345,7 @@ void Tunnel::queueControl(std::uint8_t type, std::span<const std::byte> payload)
 // Over DTLS, while the budget's worth or more waits in a queue at the client,
 // further packets wait in the TUN device's queue (packet/inflight_gate.h).
 bool Tunnel::tunGated(Clock::time_point now) {
-  return gate_on_ && dtls_active_ && dtls_ && !gate_.open(now);
+  return gate_.enabled() && dtls_active_ && dtls_ && !gate_.open(now);
 }
 
 // A gated wake-up polls no TUN device, so it must not sleep past the time
@@ -449,7 +448,7 @@ void Tunnel::finish(ipc::CloseReason reason, std::uint8_t frame_to_client) {
       "{}: ack thinning: {} of {} packets from the client were ACKs superseded in the "
       "same wake-up",
       peer_, to_tun_.acksThinned(), to_tun_.packets());
-  if (gate_on_)
+  if (gate_.enabled())
     spdlog::info(
         "{}: DTLS in-flight gate: {} wake-ups left the TUN queue unread, peak {} bytes "
         "queued at the client, round trip {} us at least, {} us lately",

@@ -91,7 +91,6 @@ class Tunnel {
   // DTLS: what waits in a queue at the client stays under a budget
   // (packet/inflight_gate.h); 0 = no gate.
   packet::InflightGate gate_;
-  bool gate_on_ = false;
   std::uint64_t gated_ = 0;  // wake-ups that left the TUN queue unread
 
   // The PSK (PSK-NEGOTIATE) or the client's master secret (legacy mode).

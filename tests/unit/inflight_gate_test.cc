@@ -127,6 +127,15 @@ TEST(InflightGate, AnOlderAckChangesNothing) {
   EXPECT_EQ(g.outstanding(), 2000u);
 }
 
+// From startFlowOn100usPath at `t1`: 120000 bytes leave, the first 60000
+// come back after 900 us. Recent RTT (3 * 100 + 900) / 4 = 300 us, so of the
+// 60000 still outstanding 2/3 is waiting: 40000 queued.
+void queue40000AtTheClient(InflightGate& g, Clock::time_point t1) {
+  g.sent(data(2000, 60000), t1);  // timed
+  g.sent(data(62000, 60000), t1);
+  g.received(ackOf(62000), t1 + microseconds(900));
+}
+
 TEST(InflightGate, TimesSegmentsToTheirAcks) {
   InflightGate g(48 * 1024, milliseconds(5));
   EXPECT_EQ(g.queued(), 0u);
@@ -143,13 +152,7 @@ TEST(InflightGate, HoldsWhenDataQueuesAtTheClient) {
   InflightGate g(30000, milliseconds(5));
   startFlowOn100usPath(g);
   auto t1 = t0 + milliseconds(1);
-  g.sent(data(2000, 60000), t1);  // timed
-  g.sent(data(62000, 60000), t1);
-  EXPECT_EQ(g.outstanding(), 120000u);
-  EXPECT_EQ(g.queued(), 0u) << "no round trip is longer than the path's yet";
-  EXPECT_TRUE(g.open(t1));
-  // The first 60000 come back after 900 us: recent RTT (3 * 100 + 900) / 4 = 300.
-  g.received(ackOf(62000), t1 + microseconds(900));
+  queue40000AtTheClient(g, t1);
   EXPECT_EQ(g.recentRtt(), microseconds(300));
   EXPECT_EQ(g.queued(), 40000u) << "60000 outstanding, 2/3 of the round trip waiting";
   EXPECT_FALSE(g.open(t1 + microseconds(900)));
@@ -222,9 +225,7 @@ TEST(InflightGate, OpensWhenAcksStopAndLearnsTheCountAgain) {
   InflightGate g(30000, milliseconds(5));
   startFlowOn100usPath(g);
   auto t1 = t0 + milliseconds(1);
-  g.sent(data(2000, 60000), t1);
-  g.sent(data(62000, 60000), t1);
-  g.received(ackOf(62000), t1 + microseconds(900));  // queued 40000, as above
+  queue40000AtTheClient(g, t1);
   auto quiet = t1 + microseconds(900);
   EXPECT_FALSE(g.open(quiet + milliseconds(4)));
   EXPECT_EQ(g.reopensAt(), quiet + milliseconds(5));
