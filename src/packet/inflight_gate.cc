@@ -165,26 +165,32 @@ std::size_t InflightGate::queued() const {
   return static_cast<std::size_t>(static_cast<double>(outstanding()) * waiting);
 }
 
-void InflightGate::checkMinRttAge(Clock::time_point now) {
-  if (!has_rtt_) return;
-  if (!draining_ && now - min_rtt_at_ > kMinRttWindow) {
-    draining_ = true;
-    drain_from_ = now;
-  } else if (draining_ && now - drain_from_ > kDrainLimit) {
+bool InflightGate::queueIsInTheNetwork() const {
+  return has_rtt_ && srtt_ - min_rtt_ > kClientQueueDelay;
+}
+
+void InflightGate::endOverdueDrain(Clock::time_point now) {
+  if (draining_ && now - drain_from_ > kDrainLimit) {
     draining_ = false;  // no segment came back in time: keep the old round trip
     min_rtt_at_ = now;
   }
 }
 
 bool InflightGate::open(Clock::time_point now) {
-  checkMinRttAge(now);
-  if (draining_) {
-    if (outstanding() < budget_ / 4) return true;
-  } else {
+  endOverdueDrain(now);
+  if (!draining_) {
+    if (queueIsInTheNetwork()) return true;
     std::size_t q = queued();
     peak_ = std::max(peak_, q);
     if (q < budget_) return true;
+    if (now - min_rtt_at_ > kMinRttWindow) {
+      // It would hold on a path round trip older than 10 s: time the path
+      // afresh first.
+      draining_ = true;
+      drain_from_ = now;
+    }
   }
+  if (draining_ && outstanding() < budget_ / 4) return true;
   if (now - progress_ < stall_) return false;
   // No ACK has moved for `stall`: forget what is outstanding and learn it
   // again from the next ACKs, so a flow that went quiet holds nothing up.

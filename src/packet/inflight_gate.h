@@ -11,7 +11,7 @@
 // the segments going to the client and the ACK and SACK numbers coming back,
 // per TCP flow, and sums what lies between: the data on the path and in the
 // client. It also times segments to their ACK (one per flow at a time), and
-// keeps the smallest such round trip of the last 10 s and a smoothed recent
+// keeps the smallest such round trip (the path's) and a smoothed recent
 // one. What is on the path itself takes the smallest round trip; what makes
 // the recent one longer is waiting in a queue. So
 //   queued = outstanding * (recent RTT - smallest RTT) / recent RTT
@@ -22,12 +22,22 @@
 // client's, where they would be lost. A long path with no queue (a client
 // 50 ms away) has much outstanding and nothing queued: it is never held.
 //
-// A queue that stands for long would pass for the path: once the smallest
-// round trip is 10 s old, the gate drains (it opens only while under a
-// quarter of the budget is outstanding) until a segment sent in the drain
-// comes back, and takes that segment's round trip as the path's. That costs
-// a long path about one round trip of throughput every 10 s (BBR's
-// PROBE_RTT does the same).
+// Only a queue in the client's socket buffer is held back. That buffer
+// holds about 90 datagrams (125 KB of packets), and a client fast enough
+// for the gateway to overrun it decrypts them at 200 Mbit/s or more, so it
+// delays a packet by under 5 ms (kClientQueueDelay). When the recent round
+// trip exceeds the smallest by more, the queue is in the network: a slow or
+// bloated link, shared with other traffic. The gate then stays open and the
+// tunnelled TCP meets that queue as it would without a VPN; holding back
+// there would only hand the link to the other flows on it, whose senders
+// do not hold back.
+//
+// A round trip can get longer for good (the client moved): before it holds
+// on a smallest round trip older than 10 s, the gate drains (it opens only
+// while under a quarter of the budget is outstanding) until a segment sent
+// in the drain comes back, and takes that segment's round trip as the
+// path's (BBR's PROBE_RTT does the same). A path with nothing queued is
+// never drained.
 //
 // Only TCP is counted; other packets always pass. A flow whose ACKs stop
 // (closed, or the client gone) cannot hold the gate: it opens anyway once no
@@ -53,6 +63,8 @@ class InflightGate {
   static constexpr std::size_t kFlows = 8;  // the flows tracked at once (most recent)
   static constexpr auto kMinRttWindow = std::chrono::seconds(10);
   static constexpr auto kDrainLimit = std::chrono::milliseconds(200);  // a drain gives up
+  // The longest a queue in the client's socket buffer delays a packet (above).
+  static constexpr auto kClientQueueDelay = std::chrono::milliseconds(5);
 
   InflightGate(std::size_t budget_bytes, Clock::duration stall)
       : budget_(budget_bytes), stall_(stall) {}
@@ -102,7 +114,10 @@ class InflightGate {
   Flow& slotFor(std::uint32_t src, std::uint32_t dst, std::uint32_t ports, std::uint32_t end);
   void acknowledged(Flow& f, std::uint32_t acked, Clock::time_point now);
   void sampleRtt(Clock::duration rtt, Clock::time_point sent_at, Clock::time_point now);
-  void checkMinRttAge(Clock::time_point now);
+  // The recent round trip exceeds the path's by more than a client's
+  // socket buffer can delay (kClientQueueDelay).
+  [[nodiscard]] bool queueIsInTheNetwork() const;
+  void endOverdueDrain(Clock::time_point now);
 
   std::size_t budget_;
   Clock::duration stall_;

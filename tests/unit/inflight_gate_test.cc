@@ -192,33 +192,86 @@ TEST(InflightGate, ARetransmissionTimesNothing) {
   EXPECT_EQ(g.recentRtt(), microseconds(100));
 }
 
-TEST(InflightGate, DrainsEveryTenSecondsToFindThePathAgain) {
-  InflightGate g(40000, milliseconds(5));
+TEST(InflightGate, DrainsBeforeHoldingOnARoundTripOlderThanTenSeconds) {
+  InflightGate g(15000, milliseconds(5));
   startFlowOn100usPath(g);
   // Eleven seconds later the client is on a path of 300 us.
   auto t1 = t0 + seconds(11);
-  g.sent(data(2000, 20000), t1);  // timed
-  g.received(ackOf(3000), t1);
-  EXPECT_FALSE(g.open(t1)) << "draining: 19000 outstanding is a quarter of the budget or more";
+  g.sent(data(2000, 60000), t1);  // timed
+  g.sent(data(62000, 60000), t1);
+  g.received(ackOf(62000), t1 + microseconds(300));
+  EXPECT_EQ(g.recentRtt(), microseconds(150));
+  EXPECT_EQ(g.queued(), 20000u) << "60000 outstanding, measured against the old 100 us";
+  EXPECT_FALSE(g.open(t1 + microseconds(300))) << "draining: 60000 outstanding";
   EXPECT_TRUE(g.draining());
-  g.received(ackOf(22000), t1 + microseconds(300));
-  EXPECT_EQ(g.minRtt(), microseconds(100)) << "that segment left before the drain";
-  EXPECT_TRUE(g.draining());
-  EXPECT_TRUE(g.open(t1 + microseconds(300))) << "nothing outstanding";
-  timeOneRoundTrip(g, 22000, t1 + microseconds(400), microseconds(300));
+  g.received(ackOf(122000), t1 + microseconds(600));
+  EXPECT_EQ(g.minRtt(), microseconds(100)) << "nothing timed left in the drain";
+  EXPECT_TRUE(g.open(t1 + microseconds(600))) << "nothing outstanding";
+  timeOneRoundTrip(g, 122000, t1 + microseconds(700), microseconds(300));
   EXPECT_FALSE(g.draining());
   EXPECT_EQ(g.minRtt(), microseconds(300)) << "a segment sent in the drain times the path";
 }
+
 TEST(InflightGate, ADrainWithNothingComingBackKeepsTheOldRoundTrip) {
-  InflightGate g(40000, milliseconds(5));
+  InflightGate g(30000, milliseconds(5));
   startFlowOn100usPath(g);
   auto t1 = t0 + seconds(11);
-  EXPECT_TRUE(g.open(t1)) << "nothing outstanding";
+  queue40000AtTheClient(g, t1);
+  auto t2 = t1 + microseconds(900);
+  EXPECT_FALSE(g.open(t2));
   EXPECT_TRUE(g.draining());
-  EXPECT_TRUE(g.open(t1 + milliseconds(201)));
+  EXPECT_TRUE(g.open(t2 + milliseconds(201))) << "the drain gave up, and no ACK moved";
   EXPECT_FALSE(g.draining());
   EXPECT_EQ(g.minRtt(), microseconds(100));
-  EXPECT_FALSE(g.open(t1 + seconds(10)) && g.draining()) << "the next drain is 10 s later";
+}
+
+TEST(InflightGate, APathWithNothingQueuedIsNeverDrained) {
+  InflightGate g(48 * 1024, milliseconds(5));
+  startFlowOn100usPath(g);
+  auto t1 = t0 + seconds(11);
+  g.sent(data(2000, 60000), t1);  // timed: the path's own 100 us
+  g.received(ackOf(2000 + 60000), t1 + microseconds(100));
+  g.sent(data(62000, 60000), t1 + microseconds(100));
+  EXPECT_EQ(g.queued(), 0u);
+  EXPECT_TRUE(g.open(t1 + microseconds(100)));
+  EXPECT_FALSE(g.draining()) << "a drain would only cost throughput";
+}
+
+// A client 10 ms away: its path is timed at t0, then 1,200,000 bytes leave
+// at t0 + 20 ms in segments of 60000, and the first of them (timed) is
+// acknowledged `first_ack` later. Returns when they left.
+Clock::time_point sendToAClient10msAway(InflightGate& g, Clock::duration first_ack) {
+  g.sent(data(0, 1000), t0);
+  g.received(ackOf(1000), t0);
+  timeOneRoundTrip(g, 1000, t0, milliseconds(10));
+  auto t1 = t0 + milliseconds(20);
+  for (std::uint32_t seq = 2000; seq < 2000 + 1200000; seq += 60000) g.sent(data(seq, 60000), t1);
+  g.received(ackOf(62000), t1 + first_ack);
+  return t1;
+}
+
+TEST(InflightGate, AQueueInTheNetworkIsNotHeld) {
+  // Its link also carries other traffic: the recent round trip grows to
+  // 60 ms, far more than a client's socket buffer can delay. Holding back
+  // would hand the link to the other flows.
+  InflightGate g(48 * 1024, milliseconds(5));
+  auto t1 = sendToAClient10msAway(g, milliseconds(60));
+  EXPECT_EQ(g.minRtt(), milliseconds(10));
+  EXPECT_EQ(g.recentRtt(), microseconds(22500));
+  EXPECT_EQ(g.outstanding(), 1140000u);
+  EXPECT_GE(g.queued(), 600000u);
+  EXPECT_TRUE(g.open(t1 + milliseconds(60)));
+  EXPECT_FALSE(g.draining());
+  EXPECT_EQ(g.peak(), 0u) << "nothing was queued at the client";
+}
+
+TEST(InflightGate, AQueueThatDelaysByUnderFiveMsIsHeld) {
+  // The recent round trip is 4.5 ms over the path's.
+  InflightGate g(48 * 1024, milliseconds(5));
+  auto t1 = sendToAClient10msAway(g, milliseconds(28));
+  EXPECT_EQ(g.recentRtt(), microseconds(14500));
+  EXPECT_FALSE(g.open(t1 + milliseconds(28)));
+  EXPECT_GE(g.peak(), 48u * 1024);
 }
 
 TEST(InflightGate, OpensWhenAcksStopAndLearnsTheCountAgain) {
