@@ -165,10 +165,6 @@ std::size_t InflightGate::queued() const {
   return static_cast<std::size_t>(static_cast<double>(outstanding()) * waiting);
 }
 
-bool InflightGate::queueIsInTheNetwork() const {
-  return has_rtt_ && srtt_ - min_rtt_ > kClientQueueDelay;
-}
-
 void InflightGate::endOverdueDrain(Clock::time_point now) {
   if (draining_ && now - drain_from_ > kDrainLimit) {
     draining_ = false;  // no segment came back in time: keep the old round trip
@@ -179,7 +175,6 @@ void InflightGate::endOverdueDrain(Clock::time_point now) {
 bool InflightGate::open(Clock::time_point now) {
   endOverdueDrain(now);
   if (!draining_) {
-    if (queueIsInTheNetwork()) return true;
     std::size_t q = queued();
     peak_ = std::max(peak_, q);
     if (q < budget_) return true;

@@ -22,18 +22,9 @@
 // client's, where they would be lost. A long path with no queue (a client
 // 50 ms away) has much outstanding and nothing queued: it is never held.
 //
-// Only a queue in the client's socket buffer is held back. That buffer
-// holds about 90 datagrams (125 KB of packets), and a client fast enough
-// for the gateway to overrun it decrypts them at 200 Mbit/s or more, so it
-// delays a packet by under 5 ms (kClientQueueDelay). When the recent round
-// trip exceeds the smallest by more, the queue is in the network: a slow or
-// bloated link, shared with other traffic. The gate then stays open and the
-// tunnelled TCP meets that queue as it would without a VPN; holding back
-// there would only hand the link to the other flows on it, whose senders
-// do not hold back.
-//
-// A round trip can get longer for good (the client moved): before it holds
-// on a smallest round trip older than 10 s, the gate drains (it opens only
+// A queue that stands for long would pass for the path, and a round trip
+// can get longer for good (the client moved): before it holds on a
+// smallest round trip older than 10 s, the gate drains (it opens only
 // while under a quarter of the budget is outstanding) until a segment sent
 // in the drain comes back, and takes that segment's round trip as the
 // path's (BBR's PROBE_RTT does the same). A path with nothing queued is
@@ -63,8 +54,6 @@ class InflightGate {
   static constexpr std::size_t kFlows = 8;  // the flows tracked at once (most recent)
   static constexpr auto kMinRttWindow = std::chrono::seconds(10);
   static constexpr auto kDrainLimit = std::chrono::milliseconds(200);  // a drain gives up
-  // The longest a queue in the client's socket buffer delays a packet (above).
-  static constexpr auto kClientQueueDelay = std::chrono::milliseconds(5);
 
   InflightGate(std::size_t budget_bytes, Clock::duration stall)
       : budget_(budget_bytes), stall_(stall) {}
@@ -114,9 +103,6 @@ class InflightGate {
   Flow& slotFor(std::uint32_t src, std::uint32_t dst, std::uint32_t ports, std::uint32_t end);
   void acknowledged(Flow& f, std::uint32_t acked, Clock::time_point now);
   void sampleRtt(Clock::duration rtt, Clock::time_point sent_at, Clock::time_point now);
-  // The recent round trip exceeds the path's by more than a client's
-  // socket buffer can delay (kClientQueueDelay).
-  [[nodiscard]] bool queueIsInTheNetwork() const;
   void endOverdueDrain(Clock::time_point now);
 
   std::size_t budget_;

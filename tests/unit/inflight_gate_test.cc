@@ -237,43 +237,6 @@ TEST(InflightGate, APathWithNothingQueuedIsNeverDrained) {
   EXPECT_FALSE(g.draining()) << "a drain would only cost throughput";
 }
 
-// A client 10 ms away: its path is timed at t0, then 1,200,000 bytes leave
-// at t0 + 20 ms in segments of 60000, and the first of them (timed) is
-// acknowledged `first_ack` later. Returns when they left.
-Clock::time_point sendToAClient10msAway(InflightGate& g, Clock::duration first_ack) {
-  g.sent(data(0, 1000), t0);
-  g.received(ackOf(1000), t0);
-  timeOneRoundTrip(g, 1000, t0, milliseconds(10));
-  auto t1 = t0 + milliseconds(20);
-  for (std::uint32_t seq = 2000; seq < 2000 + 1200000; seq += 60000) g.sent(data(seq, 60000), t1);
-  g.received(ackOf(62000), t1 + first_ack);
-  return t1;
-}
-
-TEST(InflightGate, AQueueInTheNetworkIsNotHeld) {
-  // Its link also carries other traffic: the recent round trip grows to
-  // 60 ms, far more than a client's socket buffer can delay. Holding back
-  // would hand the link to the other flows.
-  InflightGate g(48 * 1024, milliseconds(5));
-  auto t1 = sendToAClient10msAway(g, milliseconds(60));
-  EXPECT_EQ(g.minRtt(), milliseconds(10));
-  EXPECT_EQ(g.recentRtt(), microseconds(22500));
-  EXPECT_EQ(g.outstanding(), 1140000u);
-  EXPECT_GE(g.queued(), 600000u);
-  EXPECT_TRUE(g.open(t1 + milliseconds(60)));
-  EXPECT_FALSE(g.draining());
-  EXPECT_EQ(g.peak(), 0u) << "nothing was queued at the client";
-}
-
-TEST(InflightGate, AQueueThatDelaysByUnderFiveMsIsHeld) {
-  // The recent round trip is 4.5 ms over the path's.
-  InflightGate g(48 * 1024, milliseconds(5));
-  auto t1 = sendToAClient10msAway(g, milliseconds(28));
-  EXPECT_EQ(g.recentRtt(), microseconds(14500));
-  EXPECT_FALSE(g.open(t1 + milliseconds(28)));
-  EXPECT_GE(g.peak(), 48u * 1024);
-}
-
 TEST(InflightGate, OpensWhenAcksStopAndLearnsTheCountAgain) {
   InflightGate g(30000, milliseconds(5));
   startFlowOn100usPath(g);
