@@ -2,8 +2,8 @@
 # DTLS in-flight gate on a link shared with other traffic (packet/inflight_gate.h,
 # docs/design/dataplane.md): the gateway's side of the link is 100 Mbit/s
 # with a 300 ms queue (tbf). A download through the tunnel over DTLS runs
-# alone for 3 s, then a plain TCP download outside the tunnel joins it for
-# 10 s (CUBIC senders with large buffers, so both could fill the queue).
+# alone for about 2 s, then a plain TCP download outside the tunnel joins it
+# for 10 s (CUBIC senders with large buffers, so both could fill the queue).
 # The gate holds the tunnel's own queue short, so neither starves: each must
 # get at least a fifth of the link while they share it. Without the gate the
 # tunnel, there first, fills the 300 ms queue and the newcomer gets a few
