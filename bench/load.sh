@@ -20,6 +20,8 @@
 #     bulwarkd's cutime/cstime) during ramp-up, per session set up
 #   * server CPU over a $IDLE_SECONDS s hold with only keepalives
 #   * MemAvailable before and during the hold
+#   * teardown: from every client leaving at once until bulwarkd, stopped
+#     after them, has exited
 # Prints a table; JSON goes to /tmp/bulwark-load/.
 #
 # --quick: 50 sessions, short hold (smoke test).
@@ -65,7 +67,7 @@ SIZES=()
 for a in "$@"; do
   case $a in
     --quick) QUICK=1 ;;
-    -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,39p' "$0"; exit 0 ;;
     ''|*[!0-9]*) echo "usage: $0 [--quick] [SESSIONS...]" >&2; exit 2 ;;
     *) SIZES+=("$a") ;;
   esac
@@ -271,17 +273,22 @@ for N in "${SIZES[@]}"; do
   # `bulwarkctl sessions` fails above ~1200 tunnels ("reply too large": the
   # control reply is capped at 256 KiB); `status` only counts.
   "$BIN/bulwarkctl" --config "$CONFIG" status --json >"$base-status.json" 2>&1 || true
+  # Teardown: every client leaves at once, then bulwarkd is stopped; timed
+  # until it has exited (main removes the tunnels' TUN devices on the way).
+  t_release=$(date +%s.%N)
   touch "$release"
   wait "$LOADGEN_PID" || true
   LOADGEN_PID=""
   stop_server
+  echo "$t_release $(date +%s.%N)" >"$WORK/teardown"
   cp "$WORK/server-$tag.log" "$base-server.log"
   grep -ciE 'warn|error|critical' "$base-server.log" >"$WORK/errcount" || true
 
   printf '%s\n' "$aborted" >"$WORK/aborted"
-  python3 - "$base" "$N" "$IDLE_SECONDS" "$WORK/errcount" "$WORK/aborted" >"$base.json" <<'PY'
+  python3 - "$base" "$N" "$IDLE_SECONDS" "$WORK/errcount" "$WORK/aborted" "$WORK/teardown" >"$base.json" <<'PY'
 import json, sys
 base, n, idle = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+t_release, t_gone = map(float, open(sys.argv[6]).read().split())
 ld = lambda s: json.load(open(f"{base}-{s}.json"))
 b, h = ld("baseline"), ld("hold")
 c0, c1, c2 = ld("cpu0"), ld("cpu1"), ld("cpu2")
@@ -333,6 +340,7 @@ out = {
     "keepalive_interval_s": None,
     "client_rss_mib": round(cc2.get("rss_kib", 0) / 1024, 1),
     "ramp_stopped_early": open(sys.argv[5]).read().strip() or None,
+    "teardown_s": round(t_gone - t_release, 1),
     "server_log_warn_error_lines": int(open(sys.argv[4]).read().strip() or 0),
     "loadgen": lg,
 }
@@ -352,7 +360,7 @@ import json, sys
 rows = [json.load(open(p)) for p in sys.argv[1:]]
 hdr = ["N", "up", "failed", "DTLS up", "PSS base MiB", "PSS hold MiB", "PSS/sess KiB", "worker KiB",
        "ramp s", "conn/s", "login p50/p95 ms", "CPU ramp s", "CPU/conn ms", "idle CPU %",
-       "MemAvail MiB"]
+       "MemAvail MiB", "teardown s"]
 out = [hdr]
 for d in rows:
     lm = d["login_ms"] or {}
@@ -365,10 +373,12 @@ for d in rows:
                 f'{lm.get("p50")}/{lm.get("p95")}', str(d["server_cpu_ramp_s"]),
                 str(d["server_cpu_per_connect_ms"]),
                 str(d["server_cpu_idle_percent_of_one_core"]),
-                f'{d["mem_available_baseline_mib"]}->{d["mem_available_hold_mib"]}'])
+                f'{d["mem_available_baseline_mib"]}->{d["mem_available_hold_mib"]}',
+                str(d.get("teardown_s"))])
 w = [max(len(r[i]) for r in out) for i in range(len(hdr))]
 for r in out:
     print("  ".join(c.rjust(w[i]) for i, c in enumerate(r)))
 print("(idle CPU: server tree over the hold, % of one core; keepalive every "
-      f'{rows[0]["keepalive_interval_s"]:g} s per tunnel; JSON: {", ".join(sys.argv[1:])})')
+      f'{rows[0]["keepalive_interval_s"]:g} s per tunnel; teardown: every client leaves, then '
+      f'bulwarkd is stopped, until it has exited; JSON: {", ".join(sys.argv[1:])})')
 PY

@@ -8,7 +8,7 @@ what=${1:-test}
 
 build_pkgs=(build-essential cmake pkg-config libssl-dev libseccomp-dev libcap-dev
   libpugixml-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
-  libargon2-dev libcrypt-dev libqrencode-dev libgtest-dev libgmock-dev googletest)
+  libargon2-dev libcrypt-dev libqrencode-dev libmnl-dev libgtest-dev libgmock-dev googletest)
 demo_pkgs=(openconnect iperf3 iproute2 iputils-ping openssl procps python3)
 bench_pkgs=(ocserv gnutls-bin gawk jq util-linux)
 test_pkgs=(ocserv oathtool rsyslog rsyslog-openssl jq clang-19 libclang-rt-19-dev libfuzzer-19-dev util-linux)

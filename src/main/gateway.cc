@@ -258,6 +258,7 @@ void Gateway::run() {
     // syslog shipper) and a zygote restart after a zygote died; without them
     // main sleeps until something happens (an idle gateway costs no CPU).
     loop_.runOnce(soonest(audit_.msUntilTick(), launcher_->msUntilTick(Clock::now())));
+    tuns_.removePending();  // the devices of every tunnel that ended in this turn, at once
     audit_.tick();
     launcher_->tick(Clock::now());
   }
@@ -891,11 +892,9 @@ nlohmann::json Gateway::status() {
 
 nlohmann::json Gateway::tunJson() const {
   auto st = tuns_.stats();
-  return {{"in_use", st.in_use},
-          {"idle", st.idle},
-          {"created", st.created},
-          {"reused", st.reused},
-          {"kept_config", st.kept_config}};
+  return {{"in_use", st.in_use},           {"idle", st.idle},
+          {"created", st.created},         {"reused", st.reused},
+          {"kept_config", st.kept_config}, {"removed", st.removed}};
 }
 
 }  // namespace bulwark::mainproc

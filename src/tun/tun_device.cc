@@ -4,8 +4,6 @@
 #include <fcntl.h>
 #include <linux/if.h>
 #include <linux/if_tun.h>
-#include <linux/netlink.h>
-#include <linux/rtnetlink.h>
 #include <netinet/in.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -82,41 +80,6 @@ Result<void> setLinkDown(const std::string& name) {
   if (ioctl(sock.get(), SIOCGIFFLAGS, &ifr) != 0) return errnoFail("get flags on " + name);
   ifr.ifr_flags &= ~(IFF_UP | IFF_RUNNING);
   if (ioctl(sock.get(), SIOCSIFFLAGS, &ifr) != 0) return errnoFail("link down on " + name);
-  return {};
-}
-
-Result<void> deleteLink(const std::string& name) {
-  UniqueFd sock(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-  if (!sock) return errnoFail("socket");
-  ifreq ifr = namedRequest(name);
-  if (ioctl(sock.get(), SIOCGIFINDEX, &ifr) != 0) return errnoFail("index of " + name);
-  UniqueFd nl(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
-  if (!nl) return errnoFail("netlink socket");
-  struct {
-    nlmsghdr header;
-    ifinfomsg link;
-  } request{};
-  request.header.nlmsg_len = sizeof(request);
-  request.header.nlmsg_type = RTM_DELLINK;
-  request.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-  request.header.nlmsg_seq = 1;
-  request.link.ifi_family = AF_UNSPEC;
-  request.link.ifi_index = ifr.ifr_ifindex;
-  if (::send(nl.get(), &request, sizeof(request), 0) != static_cast<ssize_t>(sizeof(request)))
-    return errnoFail("netlink send");
-  // The kernel answers with an NLMSG_ERROR whose error is 0 on success.
-  struct {
-    nlmsghdr header;
-    nlmsgerr error;
-    char rest[256];  // the echoed request
-  } reply{};
-  ssize_t n = ::recv(nl.get(), &reply, sizeof(reply), 0);
-  if (n < 0) return errnoFail("netlink reply");
-  if (n < static_cast<ssize_t>(sizeof(nlmsghdr) + sizeof(nlmsgerr)))
-    return fail("netlink: short reply");
-  if (reply.header.nlmsg_type != NLMSG_ERROR) return fail("netlink: unexpected reply");
-  if (reply.error.error != 0)
-    return fail("delete " + name + ": " + std::strerror(-reply.error.error));
   return {};
 }
 

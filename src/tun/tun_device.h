@@ -10,7 +10,7 @@
 //   disableIpv6(tun->name);               // the tunnel carries IPv4 only
 //   configureTun(tun->name, gateway, client, mtu); // addresses, MTU, up
 //   setLinkDown(tun->name);               // routes to the peer go
-//   deleteLink(tun->name);                // gone, attached or not
+// (Removing devices: tun/link_netlink.h.)
 #pragma once
 
 #include <cstdint>
@@ -46,10 +46,6 @@ Result<void> setPersistent(int tun_fd, bool persistent);
 // Clears IFF_UP: the kernel drops the routes through the device and flushes
 // its queue.
 Result<void> setLinkDown(const std::string& name);
-
-// Removes the device now (RTM_DELLINK), even while an fd is attached to it:
-// that fd then reads and writes nothing more.
-Result<void> deleteLink(const std::string& name);
 
 // No IPv6 on the device: no link-local address, no router solicitations or
 // MLD reports sent into the tunnel, IPv6 from the client dropped, and no

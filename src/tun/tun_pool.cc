@@ -6,6 +6,7 @@
 #include <iterator>
 
 #include "common/log.h"
+#include "tun/link_netlink.h"
 
 namespace bulwark::tun {
 namespace {
@@ -17,18 +18,58 @@ Result<void> removeDevice(const std::string& name) {
   return setPersistent(dev->fd.get(), false);
 }
 
+// Removes the `marked` devices (in kRemovalGroup) in one request, one by one
+// if that fails, and the `unmarked` ones one by one. Returns how many went.
+std::size_t removeAll(const std::vector<std::string>& marked,
+                      const std::vector<std::string>& unmarked) {
+  std::size_t removed = 0;
+  if (!marked.empty()) {
+    if (auto r = deleteLinkGroup(kRemovalGroup); r) {
+      removed += marked.size();
+    } else {
+      spdlog::warn("tun pool: {}; removing {} devices one by one", r.error().message,
+                   marked.size());
+      for (const auto& name : marked)
+        if (::if_nametoindex(name.c_str()) != 0 && deleteLink(name)) ++removed;
+    }
+  }
+  for (const auto& name : unmarked) {
+    if (auto r = deleteLink(name); r)
+      ++removed;
+    else
+      spdlog::warn("tun pool: {}", r.error().message);
+  }
+  return removed;
+}
+
+// Marks `name` for the next group removal; false (and said why) if it cannot.
+bool mark(const std::string& name) {
+  if (auto r = setLinkGroup(name, kRemovalGroup); !r) {
+    spdlog::warn("tun pool: {}", r.error().message);
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 TunPool::~TunPool() {
-  for (const auto& idle : idle_)
-    if (auto r = removeDevice(idle.name); !r) spdlog::warn("tun pool: {}", r.error().message);
-  for (const auto& name : stuck_) (void)removeDevice(name);
-  // Still attached to a worker (main is stopping): removed all the same.
-  for (const auto& [name, use] : in_use_)
-    if (auto r = deleteLink(name); !r) spdlog::warn("tun pool: {}", r.error().message);
+  // Everything, idle, set aside or still attached to a worker (main is
+  // stopping; the worker's fd is dead once its device is gone).
+  std::vector<std::string> marked, unmarked;
+  auto add = [&](const std::string& name) { (mark(name) ? marked : unmarked).push_back(name); };
+  for (const auto& p : pending_) marked.push_back(p.name);
+  for (const auto& idle : idle_) add(idle.name);
+  for (const auto& name : stuck_) add(name);
+  for (const auto& [name, use] : in_use_) add(name);
+  removeAll(marked, unmarked);
 }
 
 Result<TunDevice> TunPool::acquire(const TunConfig& cfg) {
+  // The address's marked device still has its route: it goes first.
+  if (std::any_of(pending_.begin(), pending_.end(),
+                  [&](const Idle& p) { return p.cfg.peer == cfg.peer; }))
+    removePending();
   if (auto dev = attachIdle(cfg)) return dev;
   auto dev = createNew();
   if (!dev) return dev;
@@ -140,29 +181,58 @@ void TunPool::release(const std::string& name) {
     idle_.push_back(Idle{name, cfg});
     return;
   }
-  if (auto r = removeDevice(name); !r) {
-    spdlog::warn("tun pool: {}", r.error().message);
-    setAside(name);
+  markForRemoval(name, cfg);
+}
+
+void TunPool::markForRemoval(const std::string& name, const TunConfig& cfg) {
+  if (mark(name)) {
+    pending_.push_back(Idle{name, cfg});
+    return;
   }
+  if (auto r = removeDevice(name); r) {
+    ++removed_;
+    return;
+  }
+  spdlog::warn("tun pool: cannot remove {}; set aside", name);
+  setAside(name);
+}
+
+void TunPool::removePending() {
+  if (pending_.empty()) return;
+  std::vector<std::string> names;
+  names.reserve(pending_.size());
+  for (const auto& p : pending_) names.push_back(p.name);
+  pending_.clear();
+  removed_ += removeAll(names, {});
 }
 
 TunPool::Stats TunPool::stats() const {
-  return Stats{idle_.size(), in_use_.size(), created_, reused_, kept_config_};
+  return Stats{idle_.size(), in_use_.size(), created_, reused_, kept_config_, removed_};
 }
 
 unsigned TunPool::removeLeftovers() {
   struct if_nameindex* names = ::if_nameindex();
   if (names == nullptr) return 0;
+  // Only those no one is attached to: a device in use belongs to a live
+  // process (another gateway in this namespace, say) and stays.
+  std::vector<std::string> marked;
   unsigned removed = 0;
   for (struct if_nameindex* n = names; n->if_index != 0 && n->if_name != nullptr; ++n) {
     if (!isPoolName(n->if_name)) continue;
-    if (auto r = removeDevice(n->if_name); r)
-      ++removed;
+    auto dev = attachTun(n->if_name);
+    if (!dev) {
+      spdlog::warn("tun pool: leftover {}: {}", n->if_name, dev.error().message);
+      continue;
+    }
+    if (mark(dev->name))
+      marked.push_back(dev->name);
+    else if (auto r = setPersistent(dev->fd.get(), false); r)
+      ++removed;  // when `dev` closes
     else
       spdlog::warn("tun pool: leftover {}: {}", n->if_name, r.error().message);
   }
   ::if_freenameindex(names);
-  return removed;
+  return removed + static_cast<unsigned>(removeAll(marked, {}));
 }
 
 }  // namespace bulwark::tun

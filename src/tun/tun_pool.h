@@ -22,9 +22,18 @@
 //   socket buffer, say) refuses the new attachment with EBUSY: the pool
 //   takes it down, drops it and makes a new device.
 //
+// Devices beyond the idle limit are removed, and removing a device costs the
+// kernel an RCU grace period during which main is blocked (21 ms on the test
+// VM; 19,000 tunnels ending at once kept main busy for minutes). So release()
+// only marks such a device (link group kRemovalGroup, tun/link_netlink.h; it
+// stays up and routed, dropping what reaches it, like an idle one), and
+// removePending() removes every marked device in one request, sharing one
+// grace period. main calls it once per turn of its event loop.
+//
 //   auto dev = pool.acquire({gateway, client, mtu});  // configured and up; dev->fd for the worker
 //   pool.release(dev->name);    // once the worker has exited
-//   ~TunPool                    // removes every device it holds, idle or in use
+//   pool.removePending();       // after each event-loop turn
+//   ~TunPool                    // removes every device it holds, idle or in use, in one request
 //                               // (one in use goes at once; its worker's fd is dead then)
 #pragma once
 
@@ -63,8 +72,14 @@ class TunPool {
   Result<TunDevice> acquire(const TunConfig& cfg);
 
   // The tunnel on `name` has ended and its worker is gone: the device stays
-  // configured and up, idle, or is removed if max_idle devices are idle.
+  // configured and up, idle, or is marked for removePending() if max_idle
+  // devices are idle.
   void release(const std::string& name);
+
+  // Removes the devices release() marked, all in one request (one by one if
+  // the kernel refuses that). A device marked for an address that acquire()
+  // is asked for goes first, so an address is never on two devices.
+  void removePending();
 
   struct Stats {
     std::size_t idle = 0;
@@ -72,6 +87,7 @@ class TunPool {
     std::uint64_t created = 0;
     std::uint64_t reused = 0;       // idle devices taken again
     std::uint64_t kept_config = 0;  // of those, taken as they were (same address)
+    std::uint64_t removed = 0;      // devices removed beyond the idle limit
   };
   [[nodiscard]] Stats stats() const;
 
@@ -88,19 +104,22 @@ class TunPool {
     TunConfig cfg;  // no fd: main would need two per tunnel (ulimit -n)
   };
   Result<TunDevice> attachIdle(const TunConfig& cfg);
+  void markForRemoval(const std::string& name, const TunConfig& cfg);
   Result<TunDevice> createNew();
   Result<TunDevice> keep(TunDevice dev, const TunConfig& cfg);
   Result<TunDevice> configure(TunDevice dev, const TunConfig& cfg);
   void setAside(const std::string& name);
 
   std::size_t max_idle_;
-  std::vector<Idle> idle_;  // the most recently released last
+  std::vector<Idle> idle_;     // the most recently released last
+  std::vector<Idle> pending_;  // marked for removal (kRemovalGroup), still up
   std::vector<std::string>
       stuck_;  // refused re-attachment or link down; removed at the end if possible
   std::map<std::string, InUse> in_use_;
   std::uint64_t created_ = 0;
   std::uint64_t reused_ = 0;
   std::uint64_t kept_config_ = 0;
+  std::uint64_t removed_ = 0;
   std::uint64_t next_name_ = 0;
   bool ipv6_warned_ = false;  // disableIpv6 failed once: said so, not again
 };

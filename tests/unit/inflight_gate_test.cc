@@ -37,7 +37,7 @@ struct Segment {
   std::uint32_t seq = 0, ack = 0;
   std::uint8_t flags = kAck;
   std::size_t payload = 0;
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> sack;  // blocks (left, right)
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> sack{};  // blocks (left, right)
 };
 
 // An IPv4/TCP packet; checksums are left zero (the gate does not read them).

@@ -8,6 +8,8 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <libmnl/libmnl.h>
+#include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
@@ -25,6 +27,8 @@
 #include <fstream>
 #include <iterator>
 #include <vector>
+
+#include "tun/link_netlink.h"
 
 namespace bulwark::tun {
 namespace {
@@ -104,6 +108,34 @@ class TunPoolTest : public ::testing::Test {
   }
 
   static bool exists(const std::string& name) { return ::if_nametoindex(name.c_str()) != 0; }
+
+  // The device's link group (IFLA_GROUP of an RTM_GETLINK answer).
+  static std::uint32_t groupOf(const std::string& name) {
+    alignas(nlmsghdr) char buf[8192] = {};
+    nlmsghdr* h = mnl_nlmsg_put_header(buf);
+    h->nlmsg_type = RTM_GETLINK;
+    h->nlmsg_flags = NLM_F_REQUEST;
+    h->nlmsg_seq = 7;
+    auto* link = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(h, sizeof(ifinfomsg)));
+    link->ifi_index = static_cast<int>(::if_nametoindex(name.c_str()));
+    mnl_socket* nl = mnl_socket_open(NETLINK_ROUTE);
+    EXPECT_NE(nl, nullptr);
+    EXPECT_EQ(mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID), 0);
+    EXPECT_GT(mnl_socket_sendto(nl, h, h->nlmsg_len), 0);
+    ssize_t n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+    mnl_socket_close(nl);
+    EXPECT_GT(n, 0) << std::strerror(errno);
+    std::uint32_t group = ~0u;
+    auto* reply = reinterpret_cast<nlmsghdr*>(buf);
+    EXPECT_EQ(reply->nlmsg_type, RTM_NEWLINK);
+    auto* attr = static_cast<nlattr*>(mnl_nlmsg_get_payload_offset(reply, sizeof(ifinfomsg)));
+    for (;
+         mnl_attr_ok(attr, static_cast<int>(static_cast<char*>(mnl_nlmsg_get_payload_tail(reply)) -
+                                            reinterpret_cast<char*>(attr)));
+         attr = mnl_attr_next(attr))
+      if (mnl_attr_get_type(attr) == IFLA_GROUP) group = mnl_attr_get_u32(attr);
+    return group;
+  }
 
   static bool isUp(const std::string& name) {
     UniqueFd s(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
@@ -329,27 +361,92 @@ TEST_F(TunPoolTest, IdleDevicesBeyondTheLimitAreRemoved) {
   pool.release(a->name);
   pool.release(b->name);
   EXPECT_EQ(pool.stats().idle, 1u);
+  // Marked, still there and routed (what reaches it is dropped) until the
+  // removal of this turn of main's loop.
+  ASSERT_TRUE(exists(b->name));
+  EXPECT_EQ(groupOf(b->name), kRemovalGroup);
+  EXPECT_EQ(groupOf(a->name), 0u);
+  EXPECT_TRUE(isUp(b->name));
+  EXPECT_EQ(pool.stats().removed, 0u);
+  pool.removePending();
   EXPECT_TRUE(exists(a->name));
   EXPECT_FALSE(exists(b->name));
+  EXPECT_EQ(pool.stats().removed, 1u);
+  pool.removePending();  // nothing left to do
+  EXPECT_EQ(pool.stats().removed, 1u);
+}
+
+TEST_F(TunPoolTest, TunnelsEndingTogetherHaveTheirDevicesRemovedTogether) {
+  TunPool pool(0);
+  std::vector<std::string> names;
+  for (std::uint32_t i = 0; i < 40; ++i) {
+    auto dev = pool.acquire({kGateway, kPeerA + 16 + i, 1400});
+    ASSERT_TRUE(dev) << dev.error().message;
+    names.push_back(dev->name);
+  }
+  for (const auto& name : names) pool.release(name);
+  for (const auto& name : names) ASSERT_EQ(groupOf(name), kRemovalGroup) << name;
+  pool.removePending();
+  for (const auto& name : names) EXPECT_FALSE(exists(name)) << name;
+  EXPECT_EQ(pool.stats().removed, names.size());
+  EXPECT_EQ(pool.stats().in_use, 0u);
+  EXPECT_EQ(pool.stats().idle, 0u);
+}
+
+TEST_F(TunPoolTest, AMarkedDeviceGoesBeforeItsAddressIsTakenAgain) {
+  TunPool pool(0);
+  auto first = pool.acquire(kConfigA);
+  ASSERT_TRUE(first);
+  first->fd.reset();
+  pool.release(first->name);
+  ASSERT_TRUE(exists(first->name));  // marked, with A's route
+  auto second = pool.acquire(kConfigA);
+  ASSERT_TRUE(second) << second.error().message;
+  EXPECT_FALSE(exists(first->name));
+  EXPECT_EQ(pool.stats().removed, 1u);
+  ASSERT_EQ(sendTo(kPeerA), 0);
+  EXPECT_EQ(queuedIpv4Destinations(second->fd.get()), std::vector<std::uint32_t>{kPeerA});
+}
+
+TEST_F(TunPoolTest, LinkGroupRequestsSayWhatFailed) {
+  auto zero = deleteLinkGroup(0);
+  ASSERT_FALSE(zero);
+  EXPECT_NE(zero.error().message.find("group 0"), std::string::npos) << zero.error().message;
+  auto missing = setLinkGroup("bwk999", kRemovalGroup);
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("bwk999"), std::string::npos) << missing.error().message;
+  auto empty = deleteLinkGroup(kRemovalGroup);  // no device in it
+  ASSERT_FALSE(empty);
+  EXPECT_NE(empty.error().message.find("No such device"), std::string::npos)
+      << empty.error().message;
+  EXPECT_TRUE(exists("lo"));
 }
 
 TEST_F(TunPoolTest, DestroyedPoolLeavesNoDevice) {
   std::string idle_name;
+  std::string marked_name;
   std::string busy_name;
   UniqueFd worker_fd;
   {
-    TunPool pool;
+    TunPool pool(1);
     auto idle = pool.acquire(kConfigA);
+    auto marked = pool.acquire({kGateway, kPeerB + 1, 1400});
     auto busy = pool.acquire(kConfigB);
     ASSERT_TRUE(idle);
+    ASSERT_TRUE(marked);
     ASSERT_TRUE(busy);
     idle_name = idle->name;
+    marked_name = marked->name;
     busy_name = busy->name;
     idle->fd.reset();
+    marked->fd.reset();
     pool.release(idle_name);
+    pool.release(marked_name);  // beyond the limit: marked, not yet removed
+    ASSERT_TRUE(exists(marked_name));
     worker_fd = std::move(busy->fd);  // a worker still runs when main stops
   }
   EXPECT_FALSE(exists(idle_name));
+  EXPECT_FALSE(exists(marked_name));
   EXPECT_FALSE(exists(busy_name));  // removed under the worker's fd
   // ... which is dead now: EBADFD (a live device with nothing queued: EAGAIN).
   ::fcntl(worker_fd.get(), F_SETFL, O_NONBLOCK);
@@ -391,14 +488,19 @@ TEST_F(TunPoolTest, NewDevicesHaveNoIpv6AndSkipNamesTaken) {
 }
 
 TEST_F(TunPoolTest, LeftoversOfAnEarlierRunAreRemovedOthersKept) {
-  for (const char* name : {"bwk7", "other7"}) {
+  for (const char* name : {"bwk7", "bwk9", "other7"}) {
     auto dev = attachTun(name);
     ASSERT_TRUE(dev) << dev.error().message;
     ASSERT_TRUE(setPersistent(dev->fd.get(), true));
   }
+  auto attached = attachTun("bwk8");  // a live process's device
+  ASSERT_TRUE(attached) << attached.error().message;
   ASSERT_TRUE(exists("bwk7"));
-  EXPECT_EQ(TunPool::removeLeftovers(), 1u);
+  EXPECT_EQ(TunPool::removeLeftovers(), 2u);
   EXPECT_FALSE(exists("bwk7"));
+  EXPECT_FALSE(exists("bwk9"));
+  EXPECT_TRUE(exists("bwk8"));
+  EXPECT_EQ(groupOf("bwk8"), 0u);
   EXPECT_TRUE(exists("other7"));
 }
 
