@@ -6,6 +6,8 @@
 //   if (!r) return fail(r.error());
 #pragma once
 
+#include <cerrno>
+#include <cstring>
 #include <expected>
 #include <string>
 #include <utility>
@@ -24,5 +26,11 @@ inline std::unexpected<Error> fail(std::string message) {
   return std::unexpected<Error>(Error{std::move(message)});
 }
 inline std::unexpected<Error> fail(Error e) { return std::unexpected<Error>(std::move(e)); }
+
+// A failed system call, with errno's text: `return errnoFail("open " + path);`.
+inline std::unexpected<Error> errnoFail(const std::string& what) {
+  const int e = errno;  // before anything below can change it
+  return fail(what + ": " + std::strerror(e));
+}
 
 }  // namespace bulwark

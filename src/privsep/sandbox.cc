@@ -17,10 +17,6 @@
 namespace bulwark::privsep {
 namespace {
 
-Result<void> errnoFail(const char* what) {
-  return fail(std::string(what) + ": " + std::strerror(errno));
-}
-
 Result<void> setLimit(int resource, rlim_t value, const char* what) {
   rlimit lim{value, value};
   if (setrlimit(resource, &lim) != 0) return errnoFail(what);

@@ -20,8 +20,6 @@ struct MnlClose {
 };
 using MnlSocket = std::unique_ptr<mnl_socket, MnlClose>;
 
-Result<void> errnoFail(const std::string& what) { return fail(what + ": " + std::strerror(errno)); }
-
 // One acknowledged link request: `type` for the device `index` (0: none),
 // with IFLA_GROUP set to `group` if given. The kernel's answer is an
 // NLMSG_ERROR whose error is 0 on success; mnl_cb_run turns any other into

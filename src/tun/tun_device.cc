@@ -15,8 +15,6 @@
 namespace bulwark::tun {
 namespace {
 
-Result<void> errnoFail(const std::string& what) { return fail(what + ": " + std::strerror(errno)); }
-
 ifreq namedRequest(const std::string& name) {
   ifreq ifr{};
   std::strncpy(ifr.ifr_name, name.c_str(), IFNAMSIZ - 1);
