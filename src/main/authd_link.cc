@@ -43,7 +43,9 @@ bool AuthdLink::flush() {
 void AuthdLink::watchWritable(bool on) {
   if (on == watching_out_) return;
   watching_out_ = on;
-  loop_.modify(token_, EPOLLIN | (on ? EPOLLOUT : 0));
+  std::uint32_t events = EPOLLIN;
+  if (on) events |= EPOLLOUT;
+  loop_.modify(token_, events);
 }
 
 void AuthdLink::onEvents(std::uint32_t events) {

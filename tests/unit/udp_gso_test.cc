@@ -50,7 +50,9 @@ TEST(UdpGso, EveryDatagramIsCoveredOnceAndInOrder) {
   for (const auto& r : runs) {
     EXPECT_EQ(r.begin, at);
     EXPECT_LE(r.end - r.begin, r.segment * r.count);
-    if (r.count > 1) EXPECT_GT(r.end - r.begin, r.segment * (r.count - 1));  // a non-empty tail
+    if (r.count > 1) {
+      EXPECT_GT(r.end - r.begin, r.segment * (r.count - 1));  // a non-empty tail
+    }
     at = r.end;
     datagrams += r.count;
   }
