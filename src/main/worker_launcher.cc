@@ -35,7 +35,8 @@ Result<void> WorkerLauncher::startZygote() {
   if (!pair) return fail(pair.error());
   auto args = identityArgs(opt_);
   args.insert(args.begin(), "--zygote");
-  auto pid = privsep::spawnProcess(opt_.executable, args, {{pair->second.get(), 3}});
+  auto pid = privsep::spawnProcess(opt_.executable, args, {{pair->second.get(), 3}},
+                                   {kWorkerMallocTunables});
   if (!pid) return fail(pid.error());
   zygote_pid_ = *pid;
   ++zygotes_started_;
@@ -84,7 +85,8 @@ Result<pid_t> WorkerLauncher::execWorker(int client, int to_main, int to_authd,
   auto args = identityArgs(opt_);
   args.push_back("--peer");
   args.push_back(peer);
-  return privsep::spawnProcess(opt_.executable, args, {{client, 3}, {to_main, 4}, {to_authd, 5}});
+  return privsep::spawnProcess(opt_.executable, args, {{client, 3}, {to_main, 4}, {to_authd, 5}},
+                               {kWorkerMallocTunables});
 }
 
 void WorkerLauncher::retire() {
