@@ -7,9 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <climits>
-#include <cstring>
 #include <filesystem>
 #include <string_view>
 
@@ -79,7 +77,7 @@ Result<pid_t> spawnProcess(const std::string& executable, const std::vector<std:
   std::vector<std::string> env = childEnvironment(env_set);
   std::vector<char*> envp = pointersTo(env);
   pid_t pid = fork();
-  if (pid < 0) return fail(std::string("fork: ") + std::strerror(errno));
+  if (pid < 0) return errnoFail("fork");
   if (pid == 0) execChild(executable.c_str(), argv.data(), envp.data(), fds);
   return pid;
 }

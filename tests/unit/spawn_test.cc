@@ -11,8 +11,6 @@
 
 #include <string>
 
-#include "main/worker_launcher.h"
-
 namespace bulwark::privsep {
 namespace {
 
@@ -62,15 +60,6 @@ TEST_F(SpawnEnvironment, ValueMayContainEqualsSigns) {
   EXPECT_EQ(
       runShell(R"(printf '%s' "$BULWARK_SPAWN_REPLACED" >&3)", {"BULWARK_SPAWN_REPLACED=a=b:c=d"}),
       "a=b:c=d");
-}
-
-TEST(WorkerEnvironment, MallocTunablesAreOneGlibcTunablesAssignment) {
-  std::string t = mainproc::kWorkerMallocTunables;
-  EXPECT_EQ(t.rfind("GLIBC_TUNABLES=", 0), 0u);
-  EXPECT_NE(t.find("glibc.malloc.tcache_count=0"), std::string::npos);
-  EXPECT_NE(t.find("glibc.malloc.trim_threshold="), std::string::npos);
-  EXPECT_EQ(runShell(R"(printf '%s' "$GLIBC_TUNABLES" >&3)", {t}),
-            t.substr(std::string("GLIBC_TUNABLES=").size()));
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // launcher needs a process that starts and can be killed, nothing more.
 #include "main/worker_launcher.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <iterator>
 
 #include "temp_dir.h"
 
@@ -98,6 +100,46 @@ TEST_F(WorkerLauncherTest, ReplacedZygoteExitingArmsNoTimer) {
   EXPECT_EQ(l.zygotePid(), current);
   EXPECT_EQ(l.msUntilTick(Clock::now()), -1);
   stopAndReap(l);
+}
+
+// The glibc malloc tunables reach the worker's process, zygote and exec'd
+// alike. The fake worker writes what it got into a FIFO; the test's blocking
+// read of it to EOF waits for exactly that.
+class WorkerEnvironmentTest : public WorkerLauncherTest {
+ protected:
+  void SetUp() override {
+    WorkerLauncherTest::SetUp();  // names zygote_
+    fifo_ = dir_.path() + "/env";
+    ASSERT_EQ(::mkfifo(fifo_.c_str(), 0600), 0);
+    std::ofstream(zygote_) << "#!/bin/sh\nprintf '%s' \"$GLIBC_TUNABLES\" > " << fifo_
+                           << "\nexec sleep 60\n";
+    ASSERT_EQ(::chmod(zygote_.c_str(), 0755), 0);
+  }
+  std::string readFifo() const {
+    std::ifstream in(fifo_);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  std::string fifo_;
+};
+
+TEST_F(WorkerEnvironmentTest, ZygoteGetsTheMallocTunables) {
+  WorkerLauncher l(options(WorkerLaunch::kFork));
+  l.prepare();
+  ASSERT_GT(l.zygotePid(), 0);
+  EXPECT_EQ("GLIBC_TUNABLES=" + readFifo(), kWorkerMallocTunables);
+  stopAndReap(l);
+}
+
+TEST_F(WorkerEnvironmentTest, ExecdWorkerGetsTheMallocTunables) {
+  WorkerLauncher l(options(WorkerLaunch::kExec));
+  int null = ::open("/dev/null", O_RDWR);
+  ASSERT_GE(null, 0);
+  auto pid = l.launch(null, null, null, "192.0.2.1:1");
+  ::close(null);
+  ASSERT_TRUE(pid.has_value());
+  ASSERT_GT(*pid, 0);
+  EXPECT_EQ("GLIBC_TUNABLES=" + readFifo(), kWorkerMallocTunables);
+  killAndReap(*pid);
 }
 
 TEST_F(WorkerLauncherTest, ExecModeStartsNoZygoteAndNoTimer) {
