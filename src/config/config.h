@@ -44,7 +44,7 @@ struct NetworkConfig {
   unsigned mtu = 0;                        // 0: "auto", from each client's path (main/tunnel_mtu.h)
   unsigned rx_coalesce_us = 100;           // worker/wake_moderation.h; 0 = off
   bool ack_thinning = true;                // packet/ack_thinning.h
-  unsigned dtls_inflight_kib = 48;         // packet/inflight_gate.h; 0 = off
+  unsigned dtls_inflight_kib = 64;         // packet/inflight_gate.h; 0 = off
   [[nodiscard]] std::uint32_t gatewayAddress() const { return pool_network + 1; }
   [[nodiscard]] std::string netmask() const;
 };

@@ -51,7 +51,7 @@ struct WorkerInit {
   std::uint32_t rx_coalesce_us = 100;      // worker/wake_moderation.h; 0 = off
   static constexpr std::uint32_t kMaxRxCoalesceUs = 1000;
   bool ack_thinning = true;              // packet/ack_thinning.h
-  std::uint32_t dtls_inflight_kib = 48;  // packet/inflight_gate.h; 0 = off
+  std::uint32_t dtls_inflight_kib = 64;  // packet/inflight_gate.h; 0 = off
   static constexpr std::uint32_t kMaxDtlsInflightKib = 16384;
   void encode(Writer& w) const;
   static Result<WorkerInit> decode(Reader& r);

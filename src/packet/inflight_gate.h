@@ -34,7 +34,7 @@
 // (closed, or the client gone) cannot hold the gate: it opens anyway once no
 // ACK has moved for `stall`. A FIN or RST from the client ends a flow's count.
 //
-//   InflightGate gate(48 * 1024, std::chrono::milliseconds(5));
+//   InflightGate gate(64 * 1024, std::chrono::milliseconds(5));
 //   gate.sent(segment, now);         // each IPv4 packet sent to the client over DTLS
 //   gate.received(packet, now);      // each IPv4 packet from the client
 //   if (gate.open(now)) read the TUN device

@@ -40,7 +40,7 @@ TEST(Config, MinimalConfigGetsDefaultsAndTheGatewayIsTheFirstHost) {
   EXPECT_EQ(c->network.mtu, 0u);  // "auto"
   EXPECT_EQ(c->network.rx_coalesce_us, 100u);
   EXPECT_TRUE(c->network.ack_thinning);
-  EXPECT_EQ(c->network.dtls_inflight_kib, 48u);
+  EXPECT_EQ(c->network.dtls_inflight_kib, 64u);
   EXPECT_EQ(c->timeouts.dpd, 90u);
 }
 
