@@ -10,7 +10,7 @@ build_pkgs=(build-essential cmake pkg-config libssl-dev libseccomp-dev libcap-de
   libpugixml-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   libargon2-dev libcrypt-dev libqrencode-dev libmnl-dev libgtest-dev libgmock-dev googletest)
 demo_pkgs=(openconnect iperf3 iproute2 iputils-ping openssl procps python3)
-bench_pkgs=(ocserv gnutls-bin gawk jq util-linux)
+bench_pkgs=(ocserv gnutls-bin gawk jq util-linux linux-perf)
 test_pkgs=(ocserv oathtool rsyslog rsyslog-openssl jq clang-19 libclang-rt-19-dev libfuzzer-19-dev util-linux)
 
 pkgs=("${build_pkgs[@]}")
