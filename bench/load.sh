@@ -16,8 +16,9 @@
 # tunnels are held it measures:
 #   * PSS of bulwarkd + bulwark-authd + every bulwark-worker (smaps_rollup),
 #     and per session: (total - total with 0 sessions) / sessions up
-#   * server CPU (utime+stime of the whole tree, exited children included via
-#     bulwarkd's cutime/cstime) during ramp-up, per session set up
+#   * server CPU (the whole tree: live processes from schedstat's nanoseconds,
+#     exited children via bulwarkd's cutime/cstime) during ramp-up, per
+#     session set up
 #   * server CPU over a $IDLE_SECONDS s hold with only keepalives
 #   * MemAvailable before and during the hold
 #   * teardown: from every client leaving at once until bulwarkd, stopped

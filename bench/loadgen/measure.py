@@ -1,15 +1,22 @@
 #!/usr/bin/env python3
 """Resource snapshot of a running Bulwark server tree, for bench/load.sh.
 
-  measure.py cpu PID          CPU ticks of bulwarkd PID, its live children
+  measure.py cpu PID          CPU time of bulwarkd PID, its live children
                               (bulwark-authd, every bulwark-worker) and the
                               children it has already reaped (cutime+cstime)
   measure.py pss PID          the same plus PSS (from /proc/P/smaps_rollup)
                               per role
-  measure.py procs PID...     CPU ticks (utime+stime) of the given processes
+  measure.py procs PID...     CPU time of the given processes
                               and their live children (the load generator)
 
 Output: one JSON object. CPU values are in seconds.
+
+A live process's CPU comes from /proc/P/task/*/schedstat (nanoseconds on the
+CPU, summed over its threads) where the kernel has it: /proc/P/stat rounds
+each process's utime and stime down to whole clock ticks (10 ms), and with
+thousands of workers that each use a few ms, summing those rounded values
+loses most of their CPU. Reaped children still come from the root's
+cutime+cstime (one total, rounded once).
 """
 import json
 import os
@@ -30,6 +37,18 @@ def read_stat(pid):
     rest = s[s.rindex(")") + 2:].split()
     # rest[0] = state (field 3); utime is field 14 -> rest[11]
     return int(rest[1]), int(rest[11]), int(rest[12]), int(rest[13]), int(rest[14]), comm
+
+
+def cpu_seconds(pid, utime, stime):
+    """CPU time of a live process: schedstat's nanoseconds, else the ticks."""
+    try:
+        total = 0
+        for t in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{t}/schedstat") as f:
+                total += int(f.read().split()[0])
+        return total / 1e9
+    except (OSError, ValueError, IndexError):
+        return (utime + stime) / HZ
 
 
 def children_map():
@@ -87,7 +106,7 @@ def snapshot(root, with_pss):
     t0 = time.monotonic()
     kids = children_map()
     pids = tree(root, kids)
-    live_ticks = 0
+    live_s = 0.0
     reaped_ticks = 0
     count = {}
     pss = {}
@@ -97,8 +116,9 @@ def snapshot(root, with_pss):
         if st is None:
             continue
         _, ut, stt, cut, cst, comm = st
-        live_ticks += ut + stt
-        cpu_role[role(comm)] = cpu_role.get(role(comm), 0) + (ut + stt) / HZ
+        cpu = cpu_seconds(p, ut, stt)
+        live_s += cpu
+        cpu_role[role(comm)] = cpu_role.get(role(comm), 0) + cpu
         if p == root:
             reaped_ticks = cut + cst
         r = role(comm)
@@ -110,9 +130,9 @@ def snapshot(root, with_pss):
     out = {
         "time": time.time(),
         "processes": count,
-        "cpu_live_s": live_ticks / HZ,
+        "cpu_live_s": live_s,
         "cpu_reaped_s": reaped_ticks / HZ,
-        "cpu_total_s": (live_ticks + reaped_ticks) / HZ,
+        "cpu_total_s": live_s + reaped_ticks / HZ,
         "cpu_live_by_role_s": cpu_role,
     }
     if with_pss:
@@ -130,13 +150,13 @@ def snapshot(root, with_pss):
 
 def procs(pids):
     kids = children_map()
-    ticks = 0
+    cpu = 0.0
     rss = 0
     for root in pids:
         for p in tree(root, kids):
             st = read_stat(p)
             if st:
-                ticks += st[1] + st[2]
+                cpu += cpu_seconds(p, st[1], st[2])
             try:
                 with open(f"/proc/{p}/status") as f:
                     for line in f:
@@ -144,7 +164,7 @@ def procs(pids):
                             rss += int(line.split()[1])
             except OSError:
                 pass
-    return {"time": time.time(), "cpu_total_s": ticks / HZ, "rss_kib": rss}
+    return {"time": time.time(), "cpu_total_s": cpu, "rss_kib": rss}
 
 
 def main():
