@@ -13,8 +13,12 @@ pool_links() { in_server ip -o link show | awk -F': ' '$2 ~ /^bwk[0-9]+$/ {print
 
 in_server ip tuntap add dev bwk9 mode tun || fail "cannot make a leftover device"
 start_server
-[[ -z $(pool_links) ]] || fail "leftover devices survived the start: $(pool_links)"
-grep -q "removed 1 TUN device" "$WORK/server.log" || fail "removal of the leftover not logged"
+# Main listens first (a second gateway on the same port fails there, before
+# it could remove the first one's devices), then removes leftovers: wait for
+# that rather than assume it is done once the port is open.
+wait_until 10 no_pool_links || fail "leftover devices survived the start: $(pool_links)"
+wait_until 10 grep -q "removed 1 TUN device" "$WORK/server.log" ||
+  fail "removal of the leftover not logged"
 add_user alice alicepass
 
 start_client alice alicepass tun0
