@@ -23,7 +23,8 @@ if [[ -z ${BULWARK_BIN_DIR:-} ]]; then
 fi
 export BULWARK_BIN_DIR=${BULWARK_BIN_DIR:-$here/build}
 [[ -x $VPN_BENCH ]] || { echo "vpn-bench not found at $VPN_BENCH (set VPN_BENCH)" >&2; exit 1; }
-rm -rf "$OUT_DIR" && mkdir -p "$OUT_DIR"
+mkdir -p "$OUT_DIR"
+rm -f "$OUT_DIR"/{main,authd,zygote}.csv "$OUT_DIR"/harness.{json,log}
 
 perf_pids=()
 harness_pid=
@@ -39,12 +40,19 @@ SERVER=custom TESTS=setup OUT_JSON=$OUT_DIR/harness.json \
 harness_pid=$!
 
 # The three processes exist once the gateway has started, before the
-# harness's first connect; attach as soon as they do.
+# harness's first connect; attach as soon as they do. Only processes in the
+# harness's server namespace count (another gateway may run on the machine);
+# the zygote is the oldest worker there.
+in_server_ns() {
+  local pids
+  pids=$(ip netns pids "${NS_S:-vbs}" 2>/dev/null | paste -sd, -)
+  [[ -n $pids ]] && ps -o pid=,comm= --sort=start_time -p "$pids" | awk -v c="$1" '$2 == c {print $1; exit}'
+}
 main= authd= zygote=
 for ((i = 0; i < 600; i++)); do
-  main=$(pgrep -x bulwarkd | head -1 || true)
-  authd=$(pgrep -x bulwark-authd | head -1 || true)
-  zygote=$(pgrep -o -x bulwark-worker || true)
+  main=$(in_server_ns bulwarkd || true)
+  authd=$(in_server_ns bulwark-authd || true)
+  zygote=$(in_server_ns bulwark-worker || true)
   [[ -n $main && -n $authd && -n $zygote ]] && break
   kill -0 "$harness_pid" 2>/dev/null || { echo "the harness ended before Bulwark started: $OUT_DIR/harness.log" >&2; exit 1; }
   sleep 0.05

@@ -28,22 +28,26 @@ class Cpu(unittest.TestCase):
         try:
             for _ in range(CHILDREN):
                 pid = os.fork()
-                if pid == 0:
-                    os.close(release_w)
-                    os.close(ready_r)
-                    burn(BURN_S)
-                    os.write(ready_w, b"x")
-                    os.read(release_r, 1)  # stay alive until measured
-                    os._exit(0)
+                if pid == 0:  # never returns into the test runner
+                    try:
+                        os.close(release_w)
+                        os.close(ready_r)
+                        burn(BURN_S)
+                        os.write(ready_w, b"x")
+                        os.read(release_r, 1)  # stay alive until measured
+                    finally:
+                        os._exit(0)
                 pids.append(pid)
             os.close(ready_w)
             for _ in range(CHILDREN):
                 self.assertEqual(os.read(ready_r, 1), b"x")
             got = measure.procs(pids)["cpu_total_s"]
         finally:
-            os.close(release_w)
+            os.close(release_w)  # the children read EOF and exit
             for pid in pids:
                 os.waitpid(pid, 0)
+            for fd in (release_r, ready_r):
+                os.close(fd)
         self.assertGreaterEqual(got, CHILDREN * BURN_S * 0.9)
         self.assertLess(got, CHILDREN * BURN_S * 20)
 
